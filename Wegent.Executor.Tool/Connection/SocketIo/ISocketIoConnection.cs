@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Wegent.Executor.Connection.SocketIo;
+
+/// <summary>One Socket.IO v5 session (Engine.IO v4, websocket only) joined to one namespace.
+/// It never reconnects by itself: the caller owns reconnect policy.</summary>
+public interface ISocketIoConnection : IAsyncDisposable
+{
+    /// <summary>Opens the websocket and joins the namespace. Completes only after the server accepted the namespace
+    /// connect, so nothing emitted afterwards is dropped.</summary>
+    /// <exception cref="SocketIoConnectRefusedException">The server answered CONNECT_ERROR.</exception>
+    /// <exception cref="TimeoutException">No namespace answer within the connect timeout.</exception>
+    Task ConnectAsync(CancellationToken cancellationToken);
+
+    /// <summary>Events sent by the server, in arrival order.</summary>
+    ChannelReader<SocketIoEvent> Events { get; }
+
+    /// <summary>Fire-and-forget emit.</summary>
+    /// <exception cref="SocketIoMessageTooLargeException">The encoded message exceeds the maximum size; nothing was sent.</exception>
+    /// <exception cref="SocketIoDisconnectedException">The session is closed.</exception>
+    Task EmitAsync(string eventName, JsonNode? payload, CancellationToken cancellationToken);
+
+    /// <summary>Emit that asks for an ack; returns the ack's first argument.</summary>
+    /// <exception cref="TimeoutException">No ack within <paramref name="timeout"/> (the pending entry is removed).</exception>
+    /// <exception cref="SocketIoDisconnectedException">The session closed before the ack.</exception>
+    Task<JsonNode?> CallAsync(string eventName, JsonNode? payload, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Completes, with the reason, when the session ends for any cause (close packet, namespace disconnect,
+    /// missed pings, socket error, dispose).</summary>
+    Task<string> Closed { get; }
+}
+
+public sealed record SocketIoEvent(string Name, JsonNode? Payload);
+
+public sealed record SocketIoConnectionOptions
+{
+    /// <summary>HTTP(S) base URL; the socket goes to {scheme ws/wss}://host:port/socket.io/?EIO=4&amp;transport=websocket.</summary>
+    public required Uri BaseUrl { get; init; }
+    public required string Namespace { get; init; }
+    public JsonObject? Auth { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int MaxMessageBytes { get; init; } = 1_000_000;
+}
+
+public interface ISocketIoConnectionFactory
+{
+    ISocketIoConnection Create(SocketIoConnectionOptions options);
+}
+
+public sealed class SocketIoConnectRefusedException(string? serverMessage)
+    : Exception(serverMessage is null ? "The server refused the namespace connect." : $"The server refused the namespace connect: {serverMessage}")
+{
+    public string? ServerMessage { get; } = serverMessage;
+}
+
+public sealed class SocketIoDisconnectedException(string reason) : Exception($"The Socket.IO session is closed: {reason}");
+
+public sealed class SocketIoMessageTooLargeException(int size, int limit)
+    : Exception($"The message is {size} bytes, over the {limit}-byte limit; it was not sent.")
+{
+    public int Size { get; } = size;
+    public int Limit { get; } = limit;
+}
