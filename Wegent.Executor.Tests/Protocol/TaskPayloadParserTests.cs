@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Wegent.Executor.Protocol;
+
+namespace Wegent.Executor.Tests.Protocol;
+
+public class TaskPayloadParserTests
+{
+    private static JsonNode? Json(string text) => JsonNode.Parse(text);
+
+    [Fact]
+    public void Reads_a_full_payload()
+    {
+        var result = TaskPayloadParser.ParseExecute(Json("""
+            {"task_id": 7, "subtask_id": 12, "prompt": "hi", "task_title": "T", "git_url": "https://h/r.git",
+             "branch_name": "main", "new_session": true,
+             "bot": [{"name": "b", "shell_type": "ClaudeCode", "system_prompt": "be brief",
+                      "agent_config": {"env": {"ANTHROPIC_MODEL": "m"}}, "skills": ["s1"]}]}
+            """));
+
+        Assert.True(result.IsValid, result.Error);
+        var request = result.Value!;
+        Assert.Equal(7, request.TaskId);
+        Assert.Equal(12, request.SubtaskId);
+        Assert.Equal("https://h/r.git", request.GitUrl);
+        Assert.True(request.NewSession);
+        Assert.Equal("be brief", request.Bot!.SystemPrompt);
+        Assert.Equal("m", request.Bot.AgentEnv!["ANTHROPIC_MODEL"]!.GetValue<string>());
+        Assert.Equal(["s1"], request.Bot.Skills);
+    }
+
+    [Theory]
+    [InlineData("""{"subtask_id": 3, "prompt": "x"}""", "task_id is missing", 3L)]
+    [InlineData("""{"task_id": "../etc", "subtask_id": 3, "prompt": "x"}""", "task_id is \"../etc\": expected a positive integer", 3L)]
+    [InlineData("""{"task_id": -1, "subtask_id": 3, "prompt": "x"}""", "task_id is -1", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3}""", "prompt is missing", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": 5}""", "prompt is the number 5: expected a string", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "bot": "nope"}""", "bot is the string \"nope\"", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "new_session": "yes"}""", "new_session is the string", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 1.5, "prompt": "x"}""", "subtask_id is 1.5", null)]
+    public void Names_what_is_wrong_and_keeps_the_subtask_id_when_readable(string payload, string expectedError, long? expectedSubtaskId)
+    {
+        var result = TaskPayloadParser.ParseExecute(Json(payload));
+
+        Assert.False(result.IsValid);
+        Assert.Contains(expectedError, result.Error, StringComparison.Ordinal);
+        Assert.Equal(expectedSubtaskId, result.SubtaskId);
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("[1,2]")]
+    [InlineData("\"text\"")]
+    public void Rejects_payloads_that_are_not_objects(string payload)
+    {
+        var result = TaskPayloadParser.ParseExecute(Json(payload));
+
+        Assert.False(result.IsValid);
+        Assert.Null(result.SubtaskId);
+        Assert.Contains("must be a JSON object", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Accepts_numeric_strings_as_ids()
+    {
+        var result = TaskPayloadParser.ParseExecute(Json("""{"task_id": "4", "subtask_id": "5", "prompt": ""}"""));
+
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(4, result.Value!.TaskId);
+    }
+
+    [Fact]
+    public void Cancel_needs_at_least_one_id()
+    {
+        Assert.Equal(9, TaskPayloadParser.ParseCancel(Json("""{"subtask_id": 9}""")).Value!.SubtaskId);
+        Assert.False(TaskPayloadParser.ParseCancel(Json("""{"task_id": null}""")).IsValid);
+        Assert.False(TaskPayloadParser.ParseCancel(Json("7")).IsValid);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Nodes;
+using Wegent.Executor.Protocol;
+using Wegent.Executor.Tasks;
+
+namespace Wegent.Executor.Tests.Tasks;
+
+public class AgentEnvironmentTests
+{
+    private static BotConfig Bot(string env) => new() { AgentEnv = JsonNode.Parse(env)!.AsObject() };
+
+    private static string? NoVariables(string name) => null;
+
+    [Fact]
+    public void Maps_a_ui_model_to_anthropic_variables()
+    {
+        var env = AgentEnvironment.Build(
+            Bot("""{"model": "claude", "model_id": "m-1", "api_key": "k", "base_url": "https://api.example/v1/", "extra": "x"}"""),
+            NoVariables, null);
+
+        Assert.Equal("m-1", env["ANTHROPIC_MODEL"]);
+        Assert.Equal("m-1", env["ANTHROPIC_SMALL_FAST_MODEL"]);
+        Assert.Equal("m-1", env["ANTHROPIC_DEFAULT_HAIKU_MODEL"]);
+        Assert.Equal("k", env["ANTHROPIC_AUTH_TOKEN"]);
+        Assert.Equal("https://api.example", env["ANTHROPIC_BASE_URL"]);
+        Assert.Equal("x", env["extra"]);
+        Assert.False(env.ContainsKey("model_id"));
+    }
+
+    [Fact]
+    public void Uses_a_yaml_model_verbatim_and_resolves_executor_variables()
+    {
+        var env = AgentEnvironment.Build(
+            Bot("""{"ANTHROPIC_MODEL": "m", "ANTHROPIC_AUTH_TOKEN": "${MY_KEY}", "ANTHROPIC_BASE_URL": "http://h/v1"}"""),
+            name => name == "MY_KEY" ? "secret" : null, "fallback");
+
+        Assert.Equal("m", env["ANTHROPIC_MODEL"]);
+        Assert.Equal("secret", env["ANTHROPIC_AUTH_TOKEN"]);
+        Assert.Equal("http://h/v1", env["ANTHROPIC_BASE_URL"]);
+        Assert.False(env.ContainsKey("ANTHROPIC_API_KEY"));
+    }
+
+    [Fact]
+    public void Falls_back_to_the_executors_own_key_when_the_task_brings_none()
+    {
+        var env = AgentEnvironment.Build(Bot("""{"ANTHROPIC_MODEL": "m"}"""), NoVariables, "own-key");
+
+        Assert.Equal("own-key", env["ANTHROPIC_API_KEY"]);
+    }
+}

@@ -1,0 +1,96 @@
+using Serilog;
+using Wegent.Executor.Agents;
+using Wegent.Executor.Configuration;
+using Wegent.Executor.Connection;
+using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Protocol;
+using Wegent.Executor.Tasks;
+using Wegent.Executor.Workspace;
+
+namespace Wegent.Executor;
+
+/// <summary>Wires the parts together and owns the executor's lifetime: run until stopped, then shut down in order
+/// (stop taking work, stop and report runs, flush the outbox, disconnect) within the graceful shutdown timeout.</summary>
+public sealed class ExecutorHost(
+    ExecutorOptions options,
+    DeviceRegistration registration,
+    IAgent agent,
+    ISocketIoConnectionFactory connections,
+    ExecutorHostHelp help,
+    TimeProvider time,
+    ILogger logger)
+{
+    /// <summary>Time kept back from the shutdown budget for disconnecting and flushing logs.</summary>
+    private static readonly TimeSpan ShutdownReserve = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Runs until <paramref name="stop"/> is cancelled or the backend refuses the executor.</summary>
+    /// <exception cref="BackendRefusedException">The backend refused the token.</exception>
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var session = new ExecutorSession(connections, new ExecutorSessionSettings
+        {
+            BackendUrl = options.BackendUrl,
+            Token = options.AuthToken,
+            HeartbeatInterval = options.HeartbeatInterval,
+            HeartbeatTimeout = options.HeartbeatTimeout,
+            ReconnectDelay = options.ReconnectDelay,
+            ReconnectMaxDelay = options.ReconnectMaxDelay,
+            ConnectionFailureHelp = help.ConnectionFailed,
+        }, registration, time, For("connection"));
+
+        var delivery = new ReportDelivery(session, new Outbox(options.OutboxDirectory, For("outbox")),
+            new DeliverySettings { ProgressInterval = options.ProgressInterval }, time, For("delivery"));
+        await using (delivery.ConfigureAwait(false))
+        {
+            var runner = new TaskRunner(agent, delivery, new WorkspaceLayout(options.WorkspaceRoot), new TaskRunnerSettings
+            {
+                FallbackApiKey = options.AnthropicApiKey,
+                AgentFailureHelp = help.AgentInitializationFailed,
+            }, time, For("task"));
+            var queue = new TaskQueue(options.MaxConcurrentTasks, runner.RunAsync, runner.ReportCancelledBeforeStart, For("tasks"));
+            var intake = new TaskIntake(queue, runner, session, For("tasks"));
+
+            var resumed = delivery.ResumeFromOutbox();
+            if (resumed > 0) logger.Information("Resending {Count} final result(s) left in the outbox", resumed);
+
+            using var sessionStop = new CancellationTokenSource();
+            var sessionRun = session.RunAsync(intake, sessionStop.Token);
+            await Task.WhenAny(sessionRun, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
+            if (sessionRun.IsCompleted)
+            {
+                await queue.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                await sessionRun.ConfigureAwait(false);
+                return;
+            }
+
+            logger.Information("Shutting down: no new tasks; stopping {Running} running task(s)", queue.RunningTaskIds.Count);
+            using var deadline = new CancellationTokenSource(options.GracefulShutdownTimeout - ShutdownReserve, time);
+            await WaitQuietlyAsync(queue.StopAsync(deadline.Token)).ConfigureAwait(false);
+            if (session.IsReady) await WaitQuietlyAsync(delivery.WhenAllDeliveredAsync(deadline.Token)).ConfigureAwait(false);
+            if (delivery.PendingFinals > 0)
+            {
+                logger.Warning("{Count} final result(s) stay in the outbox and are sent at the next start", delivery.PendingFinals);
+            }
+
+            await sessionStop.CancelAsync().ConfigureAwait(false);
+            await WaitQuietlyAsync(sessionRun).ConfigureAwait(false);
+            logger.Information("Stopped");
+        }
+    }
+
+    private ILogger For(string component) => logger.ForContext("Component", component);
+
+    private static async Task WaitQuietlyAsync(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
+
+/// <summary>The troubleshooting texts shown where connection and agent failures happen.</summary>
+public sealed record ExecutorHostHelp(Func<string, string> ConnectionFailed, Func<string?, string> AgentInitializationFailed);

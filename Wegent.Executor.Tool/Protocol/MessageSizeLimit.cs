@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Wegent.Executor.Protocol;
+
+/// <summary>Keeps a result within the backend's maximum message size (PROTOCOL.md section 5.4): thinking details are
+/// shortened first, then dropped oldest first, then whole oldest steps; the answer text itself is never cut.</summary>
+public sealed class MessageSizeLimit(int maxMessageBytes = MessageSizeLimit.BackendMaxMessageBytes)
+{
+    public const int BackendMaxMessageBytes = 1_000_000;
+
+    /// <summary>Room for the Socket.IO framing, the event name and the ack id around the payload.</summary>
+    private const int FramingAllowance = 1_024;
+    private const int ShortDetailLength = 200;
+
+    public int PayloadBudget { get; } = maxMessageBytes - FramingAllowance;
+
+    /// <summary>Returns a result that fits <paramref name="measure"/> within the budget, or null when even the bare
+    /// answer text is too large.</summary>
+    public TaskResult? Fit(TaskResult result, Func<TaskResult, int> measure)
+    {
+        if (measure(result) <= PayloadBudget) return result;
+
+        var shortened = result with { Thinking = [.. result.Thinking.Select(ShortenDetails)] };
+        if (measure(shortened) <= PayloadBudget) return shortened;
+
+        var steps = shortened.Thinking.ToList();
+        for (var i = 0; i < steps.Count; i++)
+        {
+            steps[i] = steps[i] with { Details = null };
+            if (i % 16 == 15 || i == steps.Count - 1)
+            {
+                var candidate = shortened with { Thinking = steps.ToArray() };
+                if (measure(candidate) <= PayloadBudget) return candidate;
+            }
+        }
+
+        while (steps.Count > 0)
+        {
+            steps.RemoveRange(0, Math.Max(1, steps.Count / 4));
+            var candidate = shortened with { Thinking = steps.ToArray() };
+            if (measure(candidate) <= PayloadBudget) return candidate;
+        }
+
+        return null;
+    }
+
+    public static int Measure(TaskProgressMessage message) =>
+        JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.TaskProgressMessage).Length;
+
+    public static int Measure(TaskCompleteMessage message) =>
+        JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.TaskCompleteMessage).Length;
+
+    private static ThinkingStep ShortenDetails(ThinkingStep step)
+    {
+        if (step.Details is null) return step;
+        var details = new JsonObject();
+        foreach (var (key, value) in step.Details)
+        {
+            details[key] = value is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                ? TextShortener.Shorten(v.GetValue<string>(), ShortDetailLength)
+                : value?.ToJsonString() is { Length: > ShortDetailLength } json ? TextShortener.Shorten(json, ShortDetailLength) : value?.DeepClone();
+        }
+
+        return step with { Details = details };
+    }
+}
+
+public static class TextShortener
+{
+    /// <summary>Cuts text to at most <paramref name="maxLength"/> characters, saying how much was left out.</summary>
+    public static string Shorten(string text, int maxLength)
+    {
+        if (text.Length <= maxLength) return text;
+        var marker = $"… [{text.Length - maxLength} more characters]";
+        var keep = Math.Max(0, maxLength - marker.Length);
+        if (keep > 0 && char.IsHighSurrogate(text[keep - 1])) keep--;
+        return string.Concat(text.AsSpan(0, keep), marker);
+    }
+}

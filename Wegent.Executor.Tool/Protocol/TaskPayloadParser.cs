@@ -1,0 +1,216 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Wegent.Executor.Protocol;
+
+/// <summary>Outcome of reading a payload from the backend: either a value, or an error a user can act on.</summary>
+public sealed record ParseResult<T>(T? Value, string? Error, long? TaskId, long? SubtaskId)
+    where T : class
+{
+    public bool IsValid => Value is not null;
+}
+
+/// <summary>Reads backend payloads defensively: every key may be missing, null or of the wrong type.</summary>
+public static class TaskPayloadParser
+{
+    public const int MaxPromptLength = 1_000_000;
+    public const int MaxTitleLength = 1_000;
+
+    public static ParseResult<TaskRequest> ParseExecute(JsonNode? payload)
+    {
+        if (payload is not JsonObject obj)
+        {
+            return new(null, $"the task payload must be a JSON object, got {Describe(payload)}", null, null);
+        }
+
+        var taskId = ReadId(obj, "task_id", out var taskIdError);
+        var subtaskId = ReadId(obj, "subtask_id", out var subtaskIdError);
+        ParseResult<TaskRequest> Fail(string error) => new(null, error, taskId, subtaskId);
+
+        if (subtaskIdError is not null) return Fail(subtaskIdError);
+        if (taskIdError is not null) return Fail(taskIdError);
+
+        if (!TryReadString(obj, "prompt", out var prompt, out var promptError)) return Fail(promptError);
+        if (prompt is null) return Fail("prompt is missing: expected the text to send to the agent");
+        if (prompt.Length > MaxPromptLength) return Fail($"prompt is {prompt.Length} characters, over the {MaxPromptLength} limit");
+
+        var errors = new List<string>();
+        string? Optional(string key)
+        {
+            if (TryReadString(obj, key, out var value, out var error)) return value;
+            errors.Add(error);
+            return null;
+        }
+
+        var request = new TaskRequest
+        {
+            TaskId = taskId!.Value,
+            SubtaskId = subtaskId!.Value,
+            Prompt = prompt,
+            TaskTitle = Truncate(Optional("task_title") ?? ""),
+            SubtaskTitle = Truncate(Optional("subtask_title") ?? ""),
+            GitUrl = NullIfBlank(Optional("git_url")),
+            GitRepo = NullIfBlank(Optional("git_repo")),
+            BranchName = NullIfBlank(Optional("branch_name")),
+            AuthToken = NullIfBlank(Optional("auth_token")),
+            NewSession = ReadBool(obj, "new_session", errors),
+            Bot = ReadBot(obj, errors),
+            Raw = obj,
+        };
+        return errors.Count > 0 ? Fail(string.Join("; ", errors)) : new(request, null, taskId, subtaskId);
+    }
+
+    public static ParseResult<TaskCancelRequest> ParseCancel(JsonNode? payload)
+    {
+        if (payload is not JsonObject obj)
+        {
+            return new(null, $"the cancel payload must be a JSON object, got {Describe(payload)}", null, null);
+        }
+
+        var taskId = ReadId(obj, "task_id", out var taskIdError);
+        var subtaskId = ReadId(obj, "subtask_id", out var subtaskIdError);
+        if (taskId is null && subtaskId is null)
+        {
+            return new(null, subtaskIdError ?? taskIdError, null, null);
+        }
+
+        return new(new TaskCancelRequest(taskId, subtaskId), null, taskId, subtaskId);
+    }
+
+    /// <summary>Reads <c>task_id</c> of a <c>task:close-session</c> payload.</summary>
+    public static long? ReadTaskId(JsonNode? payload, out string? error)
+    {
+        if (payload is JsonObject obj) return ReadId(obj, "task_id", out error);
+        error = $"the payload must be a JSON object, got {Describe(payload)}";
+        return null;
+    }
+
+    private static long? ReadId(JsonObject obj, string key, out string? error)
+    {
+        error = null;
+        var node = obj[key];
+        long? value = node switch
+        {
+            null => null,
+            JsonValue v when v.TryGetValue<long>(out var l) => l,
+            JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < long.MaxValue => (long)d,
+            JsonValue v when v.TryGetValue<string>(out var s)
+                && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+
+        if (value is > 0) return value;
+        error = node is null
+            ? $"{key} is missing: expected a positive integer"
+            : $"{key} is {Shorten(node.ToJsonString())}: expected a positive integer";
+        return null;
+    }
+
+    private static bool TryReadString(JsonObject obj, string key, out string? value, out string error)
+    {
+        error = "";
+        value = null;
+        var node = obj[key];
+        if (node is null) return true;
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            value = v.GetValue<string>();
+            return true;
+        }
+
+        error = $"{key} is {Describe(node)}: expected a string";
+        return false;
+    }
+
+    private static bool ReadBool(JsonObject obj, string key, List<string> errors)
+    {
+        var node = obj[key];
+        if (node is null) return false;
+        if (node is JsonValue v && v.TryGetValue<bool>(out var b)) return b;
+        errors.Add($"{key} is {Describe(node)}: expected true or false");
+        return false;
+    }
+
+    private static BotConfig? ReadBot(JsonObject obj, List<string> errors)
+    {
+        var node = obj["bot"];
+        if (node is null) return null;
+        if (node is not JsonArray bots)
+        {
+            errors.Add($"bot is {Describe(node)}: expected a list of bots");
+            return null;
+        }
+
+        if (bots.Count == 0) return null;
+        if (bots[0] is not JsonObject bot)
+        {
+            errors.Add($"bot[0] is {Describe(bots[0])}: expected an object");
+            return null;
+        }
+
+        string? BotString(string key)
+        {
+            if (TryReadString(bot, key, out var value, out var error)) return value;
+            errors.Add("bot[0]." + error);
+            return null;
+        }
+
+        JsonObject? env = null;
+        switch (bot["agent_config"])
+        {
+            case null:
+                break;
+            case JsonObject agentConfig when agentConfig["env"] is null or JsonObject:
+                env = agentConfig["env"] as JsonObject;
+                break;
+            case JsonObject agentConfig:
+                errors.Add($"bot[0].agent_config.env is {Describe(agentConfig["env"])}: expected an object");
+                break;
+            default:
+                errors.Add($"bot[0].agent_config is {Describe(bot["agent_config"])}: expected an object");
+                break;
+        }
+
+        var skills = new List<string>();
+        if (bot["skills"] is JsonArray skillNodes)
+        {
+            foreach (var skill in skillNodes)
+            {
+                if (skill is JsonValue s && s.GetValueKind() == JsonValueKind.String) skills.Add(s.GetValue<string>());
+                else errors.Add($"bot[0].skills holds {Describe(skill)}: expected skill names");
+            }
+        }
+
+        return new BotConfig
+        {
+            Name = BotString("name"),
+            ShellType = BotString("shell_type"),
+            SystemPrompt = NullIfBlank(BotString("system_prompt")),
+            AgentEnv = env,
+            McpServers = bot["mcp_servers"],
+            Skills = skills,
+        };
+    }
+
+    private static string Describe(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "a list",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => $"the string {Shorten(v.ToJsonString())}",
+            JsonValueKind.Number => $"the number {Shorten(v.ToJsonString())}",
+            JsonValueKind.True or JsonValueKind.False => $"the boolean {v.ToJsonString()}",
+            _ => Shorten(v.ToJsonString()),
+        },
+        _ => "an unknown value",
+    };
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+
+    private static string Truncate(string text) => text.Length <= MaxTitleLength ? text : text[..MaxTitleLength];
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+}

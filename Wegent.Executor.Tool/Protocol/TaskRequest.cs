@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+
+namespace Wegent.Executor.Protocol;
+
+/// <summary>A validated <c>task:execute</c> payload: what the executor needs, typed. <see cref="Raw"/> keeps the rest.</summary>
+public sealed record TaskRequest
+{
+    public required long TaskId { get; init; }
+    public required long SubtaskId { get; init; }
+    public string TaskTitle { get; init; } = "";
+    public string SubtaskTitle { get; init; } = "";
+    public required string Prompt { get; init; }
+    public string? GitUrl { get; init; }
+    public string? GitRepo { get; init; }
+    public string? BranchName { get; init; }
+    public bool NewSession { get; init; }
+    public string? AuthToken { get; init; }
+    public BotConfig? Bot { get; init; }
+    public required JsonObject Raw { get; init; }
+}
+
+/// <summary>bot[0], the bot that drives the agent.</summary>
+public sealed record BotConfig
+{
+    public string? Name { get; init; }
+    public string? ShellType { get; init; }
+    public string? SystemPrompt { get; init; }
+    /// <summary>agent_config.env as sent (either shape; see PROTOCOL.md section 4).</summary>
+    public JsonObject? AgentEnv { get; init; }
+    public JsonNode? McpServers { get; init; }
+    public IReadOnlyList<string> Skills { get; init; } = [];
+}
+
+/// <summary>A <c>task:cancel</c> payload.</summary>
+public sealed record TaskCancelRequest(long? TaskId, long? SubtaskId);

@@ -1,0 +1,18 @@
+using System.Text.Json.Nodes;
+
+namespace Wegent.Executor.Tasks;
+
+/// <summary>What the task layer needs from the connection: a registered session to send on.</summary>
+public interface IBackendChannel
+{
+    /// <summary>Completes once the executor is registered on a live connection.</summary>
+    Task WaitUntilReadyAsync(CancellationToken cancellationToken);
+
+    /// <summary>Emits with an ack and returns the ack payload.</summary>
+    /// <exception cref="TimeoutException">No ack in time.</exception>
+    /// <exception cref="Connection.SocketIo.SocketIoDisconnectedException">The connection dropped.</exception>
+    Task<JsonNode?> CallAsync(string eventName, JsonNode payload, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Asks for a heartbeat now instead of at the next interval.</summary>
+    void RequestHeartbeat();
+}

@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using Serilog;
+using Wegent.Executor.Agents;
+using Wegent.Executor.Protocol;
+using Wegent.Executor.Workspace;
+
+namespace Wegent.Executor.Tasks;
+
+/// <summary>Runs one subtask: prepares its workspace, runs the agent, reports progress and exactly one final event.</summary>
+public sealed class TaskRunner
+{
+    public const string ShutdownMessage = "The executor was stopped while this task was running.";
+
+    private readonly IAgent _agent;
+    private readonly ReportDelivery _delivery;
+    private readonly WorkspaceLayout _workspace;
+    private readonly TaskRunnerSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly MessageSizeLimit _sizeLimit = new();
+
+    public TaskRunner(IAgent agent, ReportDelivery delivery, WorkspaceLayout workspace, TaskRunnerSettings settings, TimeProvider time, ILogger logger)
+    {
+        _agent = agent;
+        _delivery = delivery;
+        _workspace = workspace;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task RunAsync(TaskRequest request, RunControl control)
+    {
+        var tracker = new TaskProgressTracker(request, _time, _sizeLimit, t => _delivery.ProgressChanged(request.SubtaskId, t));
+        _logger.Information("Task {TaskId} subtask {SubtaskId} started", request.TaskId, request.SubtaskId);
+        tracker.SetStage(10, KnownProgressMessages.TaskStarted);
+        AgentOutcome outcome;
+        try
+        {
+            var agentRequest = PrepareAgentRequest(request);
+            tracker.SetStage(TaskProgressTracker.AgentStartedProgress, KnownProgressMessages.InitializeAgent);
+            outcome = await _agent.RunAsync(agentRequest, tracker, control.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.Error(ex, "Task {TaskId} subtask {SubtaskId} could not run", request.TaskId, request.SubtaskId);
+            outcome = new AgentOutcome(AgentOutcomeStatus.Failed, null, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = new AgentOutcome(AgentOutcomeStatus.Cancelled, null, null);
+        }
+
+        if (tracker.SessionId is { } sessionId) TrySaveSessionId(request.TaskId, sessionId);
+        if (outcome.Status == AgentOutcomeStatus.Failed && tracker.Text.Length == 0)
+        {
+            _logger.Error("{Troubleshooting}", _settings.AgentFailureHelp(outcome.ErrorMessage));
+        }
+
+        Report(request, tracker, outcome, control.Reason);
+    }
+
+    /// <summary>Reports a subtask that was cancelled while still queued.</summary>
+    public void ReportCancelledBeforeStart(TaskRequest request)
+    {
+        var tracker = new TaskProgressTracker(request, _time, _sizeLimit, _ => { });
+        Report(request, tracker, new AgentOutcome(AgentOutcomeStatus.Cancelled, null, null), StopReason.CancelledByUser);
+    }
+
+    /// <summary>Answers a payload that could not be run with a FAILED <c>task:complete</c> naming the problem.</summary>
+    public void ReportRejected(long taskId, long subtaskId, string error)
+    {
+        var complete = new TaskCompleteMessage
+        {
+            TaskId = taskId,
+            SubtaskId = subtaskId,
+            Status = KnownStatuses.Failed,
+            Result = new TaskResult { Workbench = new Workbench { Status = "failed", Summary = error } },
+            ErrorMessage = TextShortener.Shorten(error, 2_000),
+        };
+        _delivery.Finish(new OutboxEntry(taskId, subtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete)));
+    }
+
+    private AgentRequest PrepareAgentRequest(TaskRequest request)
+    {
+        var taskDirectory = _workspace.TaskDirectory(request.TaskId);
+        Directory.CreateDirectory(taskDirectory);
+        var configDirectory = _workspace.AgentConfigDirectory(request.TaskId);
+        var environment = AgentEnvironment.Build(request.Bot, Environment.GetEnvironmentVariable, _settings.FallbackApiKey);
+        var settings = new JsonObject { ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
+        WorkspaceLayout.WritePrivateFile(Path.Combine(configDirectory, "settings.json"), settings.ToJsonString());
+
+        return new AgentRequest
+        {
+            TaskId = request.TaskId,
+            SubtaskId = request.SubtaskId,
+            Prompt = request.Prompt,
+            WorkingDirectory = taskDirectory,
+            ConfigDirectory = configDirectory,
+            Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
+            SystemPrompt = request.Bot?.SystemPrompt,
+            ResumeSessionId = request.NewSession ? null : _workspace.ReadSessionId(request.TaskId),
+        };
+    }
+
+    private void Report(TaskRequest request, TaskProgressTracker tracker, AgentOutcome outcome, StopReason stopReason)
+    {
+        if (outcome.Status == AgentOutcomeStatus.Cancelled && stopReason != StopReason.ExecutorShutdown)
+        {
+            _logger.Information("Task {TaskId} subtask {SubtaskId} cancelled", request.TaskId, request.SubtaskId);
+            var cancelled = new TaskProgressMessage
+            {
+                TaskId = request.TaskId,
+                SubtaskId = request.SubtaskId,
+                TaskTitle = request.TaskTitle,
+                SubtaskTitle = request.SubtaskTitle,
+                Progress = 100,
+                Status = KnownStatuses.Cancelled,
+                Message = KnownProgressMessages.CancelTask,
+                Result = tracker.FinalResult("failed", outcome),
+            };
+            var fitted = _sizeLimit.Fit(cancelled.Result, r => MessageSizeLimit.Measure(cancelled with { Result = r }))
+                ?? cancelled.Result with { Value = TextShortener.Shorten(cancelled.Result.Value, _sizeLimit.PayloadBudget / 8), Thinking = [] };
+            _delivery.Finish(new OutboxEntry(request.TaskId, request.SubtaskId, KnownEvents.TaskProgress, ProtocolJson.ToNode(cancelled with { Result = fitted })));
+            return;
+        }
+
+        var (status, error) = outcome.Status switch
+        {
+            AgentOutcomeStatus.Succeeded when tracker.ResultTooLarge => (KnownStatuses.Failed, TooLargeMessage),
+            AgentOutcomeStatus.Succeeded => (KnownStatuses.Completed, null),
+            AgentOutcomeStatus.Cancelled => (KnownStatuses.Failed, ShutdownMessage),
+            _ => (KnownStatuses.Failed, outcome.ErrorMessage ?? "The agent failed without a message."),
+        };
+        var complete = new TaskCompleteMessage
+        {
+            TaskId = request.TaskId,
+            SubtaskId = request.SubtaskId,
+            TaskTitle = request.TaskTitle,
+            SubtaskTitle = request.SubtaskTitle,
+            Status = status,
+            Result = tracker.FinalResult(status == KnownStatuses.Completed ? "completed" : "failed", outcome),
+            ErrorMessage = error,
+        };
+        var result = _sizeLimit.Fit(complete.Result, r => MessageSizeLimit.Measure(complete with { Result = r }));
+        if (result is null)
+        {
+            // The answer alone is over the limit: fail openly, with the cut marked, rather than cut it silently.
+            result = complete.Result with { Value = TextShortener.Shorten(complete.Result.Value, _sizeLimit.PayloadBudget / 8), Thinking = [] };
+            complete = complete with { Status = KnownStatuses.Failed, ErrorMessage = TooLargeMessage };
+        }
+
+        _logger.Information("Task {TaskId} subtask {SubtaskId} finished: {Status}{Error}", request.TaskId, request.SubtaskId, complete.Status,
+            complete.ErrorMessage is null ? "" : " - " + complete.ErrorMessage);
+        _delivery.Finish(new OutboxEntry(request.TaskId, request.SubtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete with { Result = result })));
+    }
+
+    private const string TooLargeMessage =
+        "The answer is larger than the backend's 1,000,000-byte message limit; it was cut and the task marked failed.";
+
+    private void TrySaveSessionId(long taskId, string sessionId)
+    {
+        try
+        {
+            _workspace.SaveSessionId(taskId, sessionId);
+        }
+        catch (IOException ex)
+        {
+            _logger.Warning("Could not save the session id of task {TaskId}: {Error}", taskId, ex.Message);
+        }
+    }
+}
+
+public sealed record TaskRunnerSettings
+{
+    public string? FallbackApiKey { get; init; }
+
+    /// <summary>Builds the troubleshooting text shown when the agent fails before producing anything.</summary>
+    public Func<string?, string> AgentFailureHelp { get; init; } = error => $"Agent initialization failed: {error}";
+}
