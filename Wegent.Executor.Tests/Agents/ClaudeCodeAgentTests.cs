@@ -110,6 +110,26 @@ public sealed class ClaudeCodeAgentTests : IDisposable
     }
 
     [LinuxFact]
+    public async Task An_observer_exception_stops_the_run_kills_its_processes_and_reaches_the_caller()
+    {
+        var orphanPid = 0;
+        var observer = new ThrowingObserver(e =>
+        {
+            if (e is AgentTextDelta { Text: var text } && text.StartsWith("orphan ", StringComparison.Ordinal))
+            {
+                orphanPid = ProcessProbe.ParsePid(text["orphan ".Length..]);
+                throw new InvalidOperationException("observer broke");
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => new ClaudeCodeAgent(_cli.Options).RunAsync(_cli.Request("orphan_then_wait"), observer, CancellationToken.None));
+
+        Assert.Equal("observer broke", error.Message);
+        await ProcessProbe.WaitUntilGoneAsync(orphanPid);
+    }
+
+    [LinuxFact]
     public async Task Normal_exit_kills_a_background_process_a_tool_left_behind()
     {
         var outcome = await new ClaudeCodeAgent(_cli.Options).RunAsync(_cli.Request("orphan_then_exit"), _observer, CancellationToken.None);
@@ -165,6 +185,11 @@ public sealed class ClaudeCodeAgentTests : IDisposable
                 + "@anthropic-ai/claude-code@2.1.197, or set WEGENT_CLAUDE_CLI",
             outcome.ErrorMessage);
         Assert.Empty(_observer.Events);
+    }
+
+    private sealed class ThrowingObserver(Action<AgentEvent> onEvent) : IAgentObserver
+    {
+        public void OnEvent(AgentEvent agentEvent) => onEvent(agentEvent);
     }
 
     private async Task<int> OrphanPidAsync()
