@@ -68,6 +68,11 @@ internal sealed class ProcessTree
     /// even if they were reparented.</summary>
     public IReadOnlyCollection<ProcessIdentity> FindMembers()
     {
+        if (!ProcIsReadable)
+        {
+            return [];
+        }
+
         var processes = ProcStat.ReadAll(ProcRoot).Where(p => p.Identity.ProcessId != Environment.ProcessId).ToList();
         var members = processes
             .Where(p => p.Identity == _rootIdentity || _known.Contains(p.Identity) || CarriesMarker(p))
