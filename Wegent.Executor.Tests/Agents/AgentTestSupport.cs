@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Wegent.Executor.Agents;
+
+namespace Wegent.Executor.Tests.Agents;
+
+/// <summary>A test that starts processes and reads /proc: Linux only.</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "Needs Linux (/proc, bash, POSIX signals)";
+        }
+    }
+}
+
+/// <summary>Collects the events in arrival order and lets a test wait for one.</summary>
+internal sealed class RecordingObserver : IAgentObserver
+{
+    private readonly ConcurrentQueue<AgentEvent> _events = new();
+
+    public IReadOnlyList<AgentEvent> Events => [.. _events];
+
+    public string Text => string.Concat(_events.OfType<AgentTextDelta>().Select(e => e.Text));
+
+    public void OnEvent(AgentEvent agentEvent) => _events.Enqueue(agentEvent);
+
+    public Task<T> WaitForAsync<T>(Func<T, bool> predicate)
+        where T : AgentEvent =>
+        Until.TrueAsync(() => _events.OfType<T>().FirstOrDefault(predicate));
+}
+
+internal static class Until
+{
+    /// <summary>Long enough for a loaded CI machine; every wait ends as soon as its condition holds.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    public static async Task<T> TrueAsync<T>(Func<T?> probe, TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            if (probe() is { } value)
+            {
+                return value;
+            }
+
+            try
+            {
+                await Task.Delay(20, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException("The condition did not hold in time");
+            }
+        }
+    }
+
+    public static Task TrueAsync(Func<bool> condition, TimeSpan? timeout = null) =>
+        TrueAsync<object>(() => condition() ? true : null, timeout);
+}
+
+internal static class ProcessProbe
+{
+    /// <summary>Gone, or a zombie nobody reaped yet (PID 1 in a container may not reap): it runs no more code.</summary>
+    public static bool IsGone(int pid)
+    {
+        var stat = ProcStat.Read("/proc", pid);
+        return stat is null || stat.IsZombie;
+    }
+
+    public static Task WaitUntilGoneAsync(int pid) => Until.TrueAsync(() => IsGone(pid), TimeSpan.FromSeconds(10));
+
+    public static int ParsePid(string text) => int.Parse(text.Trim(), CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using Wegent.Executor.Agents;
+using Xunit.Abstractions;
+
+namespace Wegent.Executor.Tests.Agents;
+
+/// <summary>Needs the real Claude Code CLI: WEGENT_CLAUDE_CLI (a path) or `claude` on PATH.</summary>
+public sealed class RealClaudeFactAttribute : FactAttribute
+{
+    public RealClaudeFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Skip = "Needs Linux";
+        }
+        else if (RealClaudeCli.Path is null)
+        {
+            Skip = "Claude Code CLI not found: set WEGENT_CLAUDE_CLI or put `claude` on PATH";
+        }
+    }
+}
+
+internal static class RealClaudeCli
+{
+    public static string? Path { get; } = ClaudeCliLocator.Resolve(
+        Environment.GetEnvironmentVariable("WEGENT_CLAUDE_CLI") is { Length: > 0 } configured ? configured : "claude",
+        Environment.GetEnvironmentVariable("PATH"));
+}
+
+public sealed class ClaudeCodeAgentRealCliTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("wegent-real-claude-");
+
+    public void Dispose() => _root.Delete(recursive: true);
+
+    [RealClaudeFact]
+    public async Task Real_cli_streams_the_scripted_reply_and_succeeds()
+    {
+        await using var server = new ScriptedAnthropicServer();
+        var observer = new RecordingObserver();
+
+        var outcome = await new ClaudeCodeAgent(Options()).RunAsync(Request(server), observer, CancellationToken.None);
+
+        Assert.True(outcome.Status == AgentOutcomeStatus.Succeeded, outcome.ErrorMessage);
+        Assert.Equal("Hello from the scripted model.", outcome.ResultText);
+        Assert.Equal("Hello from the scripted model.", observer.Text);
+        Assert.IsType<AgentSessionStarted>(observer.Events[0]);
+        Assert.False(string.IsNullOrEmpty(outcome.SessionId));
+    }
+
+    [RealClaudeFact]
+    public async Task Real_cli_cancelled_during_a_bash_sleep_leaves_no_process()
+    {
+        var seconds = 600_000 + Random.Shared.Next(100_000);
+        await using var server = new ScriptedAnthropicServer
+        {
+            FirstToolUse = ("Bash", $$"""{"command":"sleep {{seconds}}","description":"wait"}"""),
+        };
+        var observer = new RecordingObserver();
+        using var cancel = new CancellationTokenSource();
+
+        var run = new ClaudeCodeAgent(Options()).RunAsync(Request(server), observer, cancel.Token);
+        var sleepPid = await Until.TrueAsync(() => FindSleep(seconds));
+        Assert.NotNull(sleepPid);
+        await cancel.CancelAsync();
+        var outcome = await run;
+
+        Assert.Equal(AgentOutcomeStatus.Cancelled, outcome.Status);
+        await ProcessProbe.WaitUntilGoneAsync(sleepPid.Value);
+    }
+
+    /// <summary>Timing of the whole path (start, first stdout line, exit) against the local server, median of 5.</summary>
+    [RealClaudeFact]
+    public async Task Real_cli_does_not_wait_on_stdin_and_reports_its_timings()
+    {
+        await using var server = new ScriptedAnthropicServer();
+        var firstLine = new List<double>();
+        var total = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            var observer = new TimingObserver();
+            var outcome = await new ClaudeCodeAgent(Options()).RunAsync(Request(server), observer, CancellationToken.None);
+            Assert.Equal(AgentOutcomeStatus.Succeeded, outcome.Status);
+            firstLine.Add(observer.FirstEventAfter.TotalMilliseconds);
+            total.Add(observer.Clock.Elapsed.TotalMilliseconds);
+        }
+
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"first stdout line: median {Median(firstLine):0} ms; whole run: median {Median(total):0} ms ({string.Join(", ", total.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))})"));
+        // An open stdin would cost the CLI a 3 s wait on every run.
+        Assert.True(Median(total) < 3000, "stdin was not closed in time");
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static ClaudeCodeAgentOptions Options() => new()
+    {
+        CliPath = RealClaudeCli.Path!,
+        InterruptGracePeriod = TimeSpan.FromSeconds(5),
+        MaxApiRetries = 0,
+    };
+
+    private AgentRequest Request(ScriptedAnthropicServer server)
+    {
+        var work = _root.CreateSubdirectory("work").FullName;
+        var home = _root.CreateSubdirectory("home").FullName;
+        var temp = _root.CreateSubdirectory("tmp").FullName;
+        return new AgentRequest
+        {
+            TaskId = 1,
+            SubtaskId = 1,
+            Prompt = "Say hello",
+            WorkingDirectory = work,
+            ConfigDirectory = Path.Combine(_root.FullName, "config"),
+            Environment = new Dictionary<string, string?>
+            {
+                ["ANTHROPIC_BASE_URL"] = server.BaseUrl.TrimEnd('/'),
+                ["ANTHROPIC_API_KEY"] = "test-key",
+                ["ANTHROPIC_AUTH_TOKEN"] = null,
+                ["HOME"] = home,
+                ["TMPDIR"] = temp,
+                ["CLAUDE_CODE_TMPDIR"] = temp,
+            },
+        };
+    }
+
+    private static int? FindSleep(int seconds)
+    {
+        var expected = $"sleep\0{seconds}\0";
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(directory, "cmdline")) == expected)
+                {
+                    return int.Parse(Path.GetFileName(directory), CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not a process directory, or gone.
+            }
+        }
+
+        return null;
+    }
+
+    private sealed class TimingObserver : IAgentObserver
+    {
+        public Stopwatch Clock { get; } = Stopwatch.StartNew();
+
+        public TimeSpan FirstEventAfter { get; private set; }
+
+        public void OnEvent(AgentEvent agentEvent)
+        {
+            if (FirstEventAfter == TimeSpan.Zero)
+            {
+                FirstEventAfter = Clock.Elapsed;
+            }
+        }
+    }
+}

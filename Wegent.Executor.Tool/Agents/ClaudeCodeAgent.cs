@@ -1,0 +1,47 @@
+using System.ComponentModel;
+using System.Diagnostics;
+
+namespace Wegent.Executor.Agents;
+
+/// <summary>
+/// Runs the Claude Code CLI headless (<c>-p … --output-format stream-json --verbose</c>) as a child process and turns its
+/// stdout into <see cref="AgentEvent"/>s. The observer is called sequentially on the stdout reading task: it must be fast
+/// and must not block (a slow observer stalls the CLI once the pipe fills).
+/// </summary>
+public sealed class ClaudeCodeAgent(ClaudeCodeAgentOptions options) : IAgent
+{
+    public async Task<AgentOutcome> RunAsync(AgentRequest request, IAgentObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(observer);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new AgentOutcome(AgentOutcomeStatus.Cancelled, null, ClaudeCodeOutcomeJudge.CancelledMessage);
+        }
+
+        var marker = ProcessTreeMarker.CreateUnique();
+        var startInfo = ClaudeCodeStartInfo.Create(options.CliPath, request, options, marker, PosixNative.IsRoot);
+        // Searched on the child's PATH: the request may extend it.
+        var executable = ClaudeCliLocator.Resolve(options.CliPath, startInfo.Environment.TryGetValue("PATH", out var path) ? path : null);
+        if (executable is null)
+        {
+            return new AgentOutcome(AgentOutcomeStatus.Failed, null, ClaudeCliLocator.NotFoundMessage(options.CliPath));
+        }
+
+        startInfo.FileName = executable;
+        using var process = new Process { StartInfo = startInfo };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception e)
+        {
+            return new AgentOutcome(AgentOutcomeStatus.Failed, null, $"Could not start the Claude Code CLI '{executable}': {e.Message}");
+        }
+
+        var tree = new ProcessTree(process, marker, options.TimeProvider);
+        process.StandardInput.Close();
+        var run = new ClaudeCodeRun(process, tree, observer, options);
+        return await run.WatchAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,34 @@
+namespace Wegent.Executor.Agents;
+
+/// <summary>How <see cref="ClaudeCodeAgent"/> starts, watches and stops the Claude Code CLI.</summary>
+public sealed record ClaudeCodeAgentOptions
+{
+    public const string DefaultCliPath = "claude";
+    public const string DefaultPermissionMode = "bypassPermissions";
+    /// <summary>The CLI version this executor is tested with (named in the "not found" message).</summary>
+    public const string PinnedCliVersion = "2.1.197";
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan DefaultInterruptGracePeriod = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan DefaultResultExitGracePeriod = TimeSpan.FromSeconds(5);
+    public const int DefaultMaxApiRetries = 2;
+
+    /// <summary>A command name (searched on PATH) or a path to the CLI.</summary>
+    public string CliPath { get; init; } = DefaultCliPath;
+
+    public string PermissionMode { get; init; } = DefaultPermissionMode;
+
+    /// <summary>No stdout line for this long stops the run as failed (a long tool run prints nothing, so keep it generous).</summary>
+    public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
+
+    /// <summary>After SIGINT, how long the CLI may take to exit before its whole process tree is killed.</summary>
+    public TimeSpan InterruptGracePeriod { get; init; } = DefaultInterruptGracePeriod;
+
+    /// <summary>How long the CLI may take to exit after printing its result line (headless runs are known to hang there).</summary>
+    public TimeSpan ResultExitGracePeriod { get; init; } = DefaultResultExitGracePeriod;
+
+    /// <summary>CLAUDE_CODE_MAX_RETRIES for the child unless the environment already sets it; null leaves the CLI's
+    /// default (about 10 retries over 3 minutes).</summary>
+    public int? MaxApiRetries { get; init; } = DefaultMaxApiRetries;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,225 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Wegent.Executor.Agents;
+
+/// <summary>
+/// Turns the CLI's <c>--output-format stream-json --verbose</c> stdout, one line at a time, into <see cref="AgentEvent"/>s
+/// and the final <see cref="ClaudeCodeResult"/>. Tolerant: lines that are not JSON objects, and types it does not know,
+/// produce nothing (the former are kept, bounded, for diagnostics).
+/// </summary>
+/// <remarks>
+/// Text rule: every assistant text block is one paragraph; the second and later blocks of a run start with a blank line
+/// ("\n\n"), so the concatenated deltas read like the CLI's own output. Without <c>--include-partial-messages</c> the CLI
+/// prints one line per finished content block, so a block's text arrives whole.
+/// </remarks>
+internal sealed class StreamJsonReader
+{
+    public const int MaxSummaryLength = 500;
+    private const int MaxIgnoredLines = 20;
+    private const string ParagraphSeparator = "\n\n";
+
+    private readonly Queue<string> _ignoredLines = new();
+    private bool _textSeen;
+
+    public string? SessionId { get; private set; }
+    public ClaudeCodeResult? Result { get; private set; }
+
+    /// <summary>The last few stdout lines that were not JSON objects (e.g. a Node warning), for error messages.</summary>
+    public IReadOnlyCollection<string> IgnoredLines => _ignoredLines;
+
+    public IReadOnlyList<AgentEvent> Read(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return [];
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line);
+        }
+        catch (JsonException)
+        {
+            KeepIgnored(line);
+            return [];
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                KeepIgnored(line);
+                return [];
+            }
+
+            return String(root, "type") switch
+            {
+                "system" => ReadSystem(root),
+                "assistant" => ReadAssistant(root),
+                "user" => ReadUser(root),
+                "result" => ReadResult(root),
+                _ => [],
+            };
+        }
+    }
+
+    private List<AgentEvent> ReadSystem(JsonElement root)
+    {
+        switch (String(root, "subtype"))
+        {
+            case "init":
+                var sessionId = String(root, "session_id");
+                if (sessionId is null)
+                {
+                    return [];
+                }
+
+                SessionId = sessionId;
+                return [new AgentSessionStarted(sessionId, String(root, "model"))];
+            case "api_retry":
+                var attempt = root.TryGetProperty("attempt", out var a) && a.TryGetInt32(out var n) ? n : 0;
+                return [new AgentApiRetry(attempt, ScalarText(root, "error_status"))];
+            default:
+                return [];
+        }
+    }
+
+    private List<AgentEvent> ReadAssistant(JsonElement root)
+    {
+        var events = new List<AgentEvent>();
+        foreach (var block in ContentBlocks(root))
+        {
+            switch (String(block, "type"))
+            {
+                case "text":
+                    var text = String(block, "text");
+                    if (string.IsNullOrEmpty(text))
+                    {
+                        break;
+                    }
+
+                    events.Add(new AgentTextDelta(_textSeen ? ParagraphSeparator + text : text));
+                    _textSeen = true;
+                    break;
+                case "tool_use":
+                    var input = block.TryGetProperty("input", out var i) ? i.GetRawText() : "{}";
+                    events.Add(new AgentToolUse(String(block, "id") ?? "", String(block, "name") ?? "", Shorten(input)));
+                    break;
+            }
+        }
+
+        return events;
+    }
+
+    private static List<AgentEvent> ReadUser(JsonElement root)
+    {
+        var events = new List<AgentEvent>();
+        foreach (var block in ContentBlocks(root))
+        {
+            if (String(block, "type") != "tool_result")
+            {
+                continue;
+            }
+
+            var isError = block.TryGetProperty("is_error", out var e) && e.ValueKind == JsonValueKind.True;
+            var output = block.TryGetProperty("content", out var c) ? ToolResultText(c) : "";
+            events.Add(new AgentToolResult(String(block, "tool_use_id") ?? "", Shorten(output), isError));
+        }
+
+        return events;
+    }
+
+    private List<AgentEvent> ReadResult(JsonElement root)
+    {
+        Result = new ClaudeCodeResult(
+            IsError: root.TryGetProperty("is_error", out var e) && e.ValueKind == JsonValueKind.True,
+            Subtype: String(root, "subtype"),
+            Text: String(root, "result"))
+        {
+            SessionId = String(root, "session_id"),
+            NumTurns = root.TryGetProperty("num_turns", out var t) && t.TryGetInt32(out var turns) ? turns : null,
+            DurationMs = root.TryGetProperty("duration_ms", out var d) && d.TryGetInt64(out var ms) ? ms : null,
+            TotalCostUsd = root.TryGetProperty("total_cost_usd", out var c) && c.TryGetDouble(out var cost) ? cost : null,
+            UsageJson = root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u.GetRawText() : null,
+            PermissionDenials = root.TryGetProperty("permission_denials", out var p) && p.ValueKind == JsonValueKind.Array
+                ? p.GetArrayLength()
+                : 0,
+        };
+        SessionId ??= Result.SessionId;
+        return [];
+    }
+
+    private void KeepIgnored(string line)
+    {
+        if (_ignoredLines.Count == MaxIgnoredLines)
+        {
+            _ignoredLines.Dequeue();
+        }
+
+        _ignoredLines.Enqueue(Shorten(line));
+    }
+
+    private static IEnumerable<JsonElement> ContentBlocks(JsonElement root) =>
+        root.TryGetProperty("message", out var message)
+        && message.ValueKind == JsonValueKind.Object
+        && message.TryGetProperty("content", out var content)
+        && content.ValueKind == JsonValueKind.Array
+            ? content.EnumerateArray().Where(b => b.ValueKind == JsonValueKind.Object).ToList()
+            : [];
+
+    /// <summary>A tool result's content is either a string or a list of blocks; only the text blocks are kept.</summary>
+    private static string ToolResultText(JsonElement content)
+    {
+        switch (content.ValueKind)
+        {
+            case JsonValueKind.String:
+                return content.GetString() ?? "";
+            case JsonValueKind.Array:
+                var text = new StringBuilder();
+                foreach (var block in content.EnumerateArray())
+                {
+                    if (block.ValueKind == JsonValueKind.Object && String(block, "type") == "text")
+                    {
+                        text.Append(text.Length > 0 ? "\n" : "").Append(String(block, "text"));
+                    }
+                }
+
+                return text.ToString();
+            default:
+                return "";
+        }
+    }
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A string or number as text (error_status is an HTTP status number, or null for a network error).</summary>
+    private static string? ScalarText(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    internal static string Shorten(string text)
+    {
+        if (text.Length <= MaxSummaryLength)
+        {
+            return text;
+        }
+
+        var keep = MaxSummaryLength - 1;
+        if (char.IsHighSurrogate(text[keep - 1]))
+        {
+            keep--; // never cut a surrogate pair in half
+        }
+
+        return string.Concat(text.AsSpan(0, keep), "…");
+    }
+}
