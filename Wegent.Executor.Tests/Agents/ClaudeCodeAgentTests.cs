@@ -68,6 +68,17 @@ public sealed class ClaudeCodeAgentTests : IDisposable
     }
 
     [LinuxFact]
+    public async Task The_cli_gets_a_closed_stdin()
+    {
+        // The fake reads stdin to its end first: an open stdin would leave it silent until the idle timeout.
+        var options = _cli.Options with { IdleTimeout = TimeSpan.FromSeconds(20) };
+
+        var outcome = await new ClaudeCodeAgent(options).RunAsync(_cli.Request("read_stdin"), _observer, CancellationToken.None);
+
+        Assert.Equal(AgentOutcomeStatus.Succeeded, outcome.Status);
+    }
+
+    [LinuxFact]
     public async Task Idle_cli_is_stopped_and_fails_with_the_idle_message()
     {
         var options = _cli.Options with { IdleTimeout = TimeSpan.FromMilliseconds(400) };

@@ -65,6 +65,12 @@ interruptible)
 idle)
     sleep 600
     ;;
+read_stdin)
+    # Like the real CLI, reads stdin to its end before working: an open stdin would keep it here forever.
+    cat > /dev/null
+    echo "$init"
+    echo "$result_ok"
+    ;;
 *)
     echo "unknown FAKE_CLAUDE_MODE '$FAKE_CLAUDE_MODE'" >&2
     exit 64
