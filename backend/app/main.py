@@ -10,13 +10,14 @@ from .api import build_api_router
 from .auth import Authenticator
 from .config import Settings
 from .executor_socket import ExecutorSocket
+from .message_size_guard import MessageSizeGuard
 from .scripted_model import router as scripted_model_router
 from .store import Store
 
 MAX_MESSAGE_BYTES = 1_000_000
 
 
-def create_app(settings: Settings) -> socketio.ASGIApp:
+def create_app(settings: Settings) -> MessageSizeGuard:
     store = Store(settings.db_path)
     auth = Authenticator(settings)
     sio = socketio.AsyncServer(async_mode="asgi", ping_interval=settings.ping_interval,
@@ -37,7 +38,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     api.include_router(build_api_router(store, sockets, auth, settings))
     api.include_router(scripted_model_router)
     api.add_event_handler("shutdown", store.close)
-    return socketio.ASGIApp(sio, other_asgi_app=api)
+    return MessageSizeGuard(socketio.ASGIApp(sio, other_asgi_app=api), MAX_MESSAGE_BYTES)
 
 
 app = create_app(Settings.from_env())

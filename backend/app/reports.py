@@ -43,12 +43,12 @@ class ReportApplier:
         if status not in ("COMPLETED", "FAILED"):
             self._violation(sid, subtask["subtask_id"], f"task:complete with status {status!r}")
             status = "FAILED"
-        fields = self._snapshot(payload) | self._streamed(subtask, payload, sid)
         error = payload.get("error_message")
-        self._store.update_subtask(
-            subtask["subtask_id"], **fields, status=status, progress=100,
-            error_message=str(error) if status == "FAILED" and error is not None else None,
-            complete_count=subtask["complete_count"] + 1, failed_by_disconnect=0)
+        fields = self._snapshot(payload) | self._streamed(subtask, payload, sid) | {
+            "status": status, "progress": 100,
+            "error_message": str(error) if status == "FAILED" and error is not None else None,
+            "complete_count": subtask["complete_count"] + 1, "failed_by_disconnect": 0}
+        self._store.update_subtask(subtask["subtask_id"], **fields)
 
     @staticmethod
     def _finished_by_executor(subtask: dict[str, Any]) -> bool:

@@ -6,7 +6,7 @@ import copy
 import secrets
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 DEFAULT_SCENARIO = "write-file"
 
@@ -14,7 +14,7 @@ DEFAULT_SCENARIO = "write-file"
 def scripted_model_env(model_base_url: str, scenario: str) -> dict[str, str]:
     """A YAML-model env (no `model` key) pointing the agent at the scripted model."""
     return {
-        "ANTHROPIC_BASE_URL": f"{model_base_url.rstrip('/')}/scripted/{scenario}",
+        "ANTHROPIC_BASE_URL": f"{model_base_url.rstrip('/')}/scripted/{quote(scenario, safe=':')}",
         "ANTHROPIC_AUTH_TOKEN": "scripted-key",
         "ANTHROPIC_MODEL": "scripted-model",
     }

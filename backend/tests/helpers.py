@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import unittest
 from typing import Any, Callable
 
 from backend_process import BackendProcess
@@ -41,3 +42,10 @@ def subtask_of(backend: BackendProcess, task_id: int, subtask_id: int) -> dict[s
 
 def event_names(backend: BackendProcess, task_id: int) -> list[str]:
     return [e["event"] for e in backend.request("GET", f"/api/tasks/{task_id}")["events"]]
+
+
+class AsyncTestCase(unittest.IsolatedAsyncioTestCase):
+    """Tests call the backend's REST API synchronously on purpose; that is not a slow callback worth a warning."""
+
+    async def asyncSetUp(self) -> None:
+        asyncio.get_running_loop().slow_callback_duration = 30.0

@@ -1,10 +1,11 @@
 import unittest
 
 from backend_process import BackendProcess
+from helpers import AsyncTestCase
 from raw_socketio import NO_ANSWER, RawSocketIOClient
 
 
-class RefusalTestCase(unittest.IsolatedAsyncioTestCase):
+class RefusalTestCase(AsyncTestCase):
     style = "message"
 
     @classmethod
