@@ -7,7 +7,7 @@ history keeps arrival order although python-socketio runs handlers concurrently.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Callable
 
 import socketio
 
@@ -110,19 +110,18 @@ class ExecutorSocket:
         return {"success": True}
 
     async def _on_progress(self, sid: str, data: Any = None) -> dict[str, Any]:
-        self._store.record("in", "task:progress", data, sid=sid, device_id=self._device_by_sid.get(sid))
-        subtask, error = self._subtask_for_report(sid, data)
-        if subtask is None:
-            return {"error": error}
-        self._reports.apply_progress(subtask, data, sid)
-        return {"success": True}
+        return self._report("task:progress", sid, data, self._reports.apply_progress)
 
     async def _on_complete(self, sid: str, data: Any = None) -> dict[str, Any]:
-        self._store.record("in", "task:complete", data, sid=sid, device_id=self._device_by_sid.get(sid))
+        return self._report("task:complete", sid, data, self._reports.apply_complete)
+
+    def _report(self, event: str, sid: str, data: Any,
+                apply: Callable[[dict[str, Any], dict[str, Any], str], None]) -> dict[str, Any]:
+        self._store.record("in", event, data, sid=sid, device_id=self._device_by_sid.get(sid))
         subtask, error = self._subtask_for_report(sid, data)
         if subtask is None:
             return {"error": error}
-        self._reports.apply_complete(subtask, data, sid)
+        apply(subtask, data, sid)
         return {"success": True}
 
     async def _on_unknown(self, event: str, sid: str, data: Any = None) -> None:
