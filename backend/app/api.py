@@ -1,0 +1,167 @@
+"""REST API for the dev UI and for tests: login, devices, tasks (dispatch, follow-up, cancel), history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel
+
+from .auth import Authenticator, bearer_token
+from .config import Settings
+from .executor_socket import ExecutorSocket
+from .store import Store
+from .task_payload import DEFAULT_SCENARIO, build_task_payload
+
+
+class LoginRequest(BaseModel):
+    user_name: str
+    password: str
+
+
+class CreateTaskRequest(BaseModel):
+    prompt: str
+    device_id: str | None = None
+    title: str | None = None
+    git_url: str | None = None
+    git_repo: str | None = None
+    branch_name: str | None = None
+    bot: dict[str, Any] | None = None
+    bots: list[dict[str, Any]] | None = None
+    agent_config: dict[str, Any] | None = None
+    scenario: str | None = None
+    mode: str | None = None
+    new_session: bool = False
+    attachments: list[dict[str, Any]] | None = None
+    user: dict[str, Any] | None = None
+    model_base_url: str | None = None
+
+
+class MessageRequest(BaseModel):
+    prompt: str
+    new_session: bool = False
+    scenario: str | None = None
+
+
+class EmitRequest(BaseModel):
+    event: str
+    payload: Any = None
+
+
+def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator, settings: Settings) -> APIRouter:
+    router = APIRouter(prefix="/api")
+
+    def current_user(request: Request) -> str:
+        user = auth.user_for(bearer_token(request.headers.get("authorization")))
+        if user is None:
+            raise HTTPException(401, "Invalid or missing bearer token")
+        return user
+
+    def device_view(device: dict[str, Any]) -> dict[str, Any]:
+        return {"device_id": device["device_id"], "name": device["name"],
+                "status": "online" if sockets.is_online(device) else "offline",
+                "connected": sockets.is_connected(device), "executor_version": device["executor_version"],
+                "capabilities": device["capabilities"], "last_heartbeat": device["last_heartbeat"],
+                "running_task_ids": device["running_task_ids"]}
+
+    def task_view(task: dict[str, Any], with_events: bool) -> dict[str, Any]:
+        subtasks = [{key: subtask[key] for key in (
+            "subtask_id", "prompt", "status", "progress", "message", "result", "error_message", "streamed_text",
+            "complete_count", "progress_count", "updated_at")} for subtask in store.subtasks(task["task_id"])]
+        view = {"task_id": task["task_id"], "title": task["title"], "device_id": task["device_id"],
+                "status": subtasks[-1]["status"] if subtasks else None, "subtasks": subtasks}
+        if with_events:
+            view["events"] = store.events(task_id=task["task_id"])
+        return view
+
+    def connected_device(device_id: str | None) -> dict[str, Any]:
+        if device_id is not None:
+            device = store.device(device_id)
+            if device is None:
+                raise HTTPException(404, f"Device {device_id} not found")
+            if not sockets.is_connected(device):
+                raise HTTPException(409, f"Device {device_id} is not connected")
+            return device
+        connected = [d for d in store.devices() if sockets.is_connected(d)]
+        if not connected:
+            raise HTTPException(409, "No connected device")
+        return connected[0]
+
+    def existing_task(task_id: int) -> dict[str, Any]:
+        task = store.task(task_id)
+        if task is None:
+            raise HTTPException(404, f"Task {task_id} not found")
+        return task
+
+    async def dispatch(task: dict[str, Any], prompt: str, scenario: str, new_session: bool, user: str,
+                       request: Request) -> dict[str, Any]:
+        spec = task["spec"]
+        device = connected_device(task["device_id"])
+        subtask_id = store.create_subtask(task["task_id"], device["device_id"], prompt)
+        model_base = spec.get("model_base_url") or settings.model_url or str(request.base_url)
+        payload = build_task_payload(
+            task_id=task["task_id"], subtask_id=subtask_id, device_id=device["device_id"], title=task["title"],
+            prompt=prompt, spec=spec, scenario=scenario, model_base_url=model_base, user_name=user,
+            auth_token=auth.issue(user), new_session=new_session)
+        await sockets.emit_to_device(device, "task:execute", payload)
+        return {"task_id": task["task_id"], "subtask_id": subtask_id, "device_id": device["device_id"]}
+
+    @router.post("/auth/login")
+    async def login(body: LoginRequest) -> dict[str, str]:
+        if not auth.check_password(body.user_name, body.password):
+            raise HTTPException(401, "Invalid user name or password")
+        return {"access_token": auth.issue(body.user_name), "token_type": "bearer"}
+
+    @router.get("/devices")
+    async def list_devices(_: str = Depends(current_user)) -> list[dict[str, Any]]:
+        return [device_view(device) for device in store.devices()]
+
+    @router.post("/devices/{device_id}/emit")
+    async def emit_raw(device_id: str, body: EmitRequest, _: str = Depends(current_user)) -> dict[str, Any]:
+        delivered = await sockets.emit_to_device(connected_device(device_id), body.event, body.payload)
+        return {"success": delivered}
+
+    @router.post("/tasks")
+    async def create_task(body: CreateTaskRequest, request: Request,
+                          user: str = Depends(current_user)) -> dict[str, Any]:
+        device = connected_device(body.device_id)
+        spec = body.dict(exclude={"prompt", "device_id", "title", "new_session"}, exclude_none=True)
+        spec["scenario"] = body.scenario or DEFAULT_SCENARIO
+        task_id = store.create_task(body.title or body.prompt[:50], device["device_id"], spec)
+        return await dispatch(existing_task(task_id), body.prompt, spec["scenario"], body.new_session, user,
+                              request)
+
+    @router.post("/tasks/{task_id}/messages")
+    async def follow_up(task_id: int, body: MessageRequest, request: Request,
+                        user: str = Depends(current_user)) -> dict[str, Any]:
+        task = existing_task(task_id)
+        return await dispatch(task, body.prompt, body.scenario or task["spec"]["scenario"], body.new_session, user,
+                              request)
+
+    @router.post("/tasks/{task_id}/cancel")
+    async def cancel(task_id: int, _: str = Depends(current_user)) -> dict[str, Any]:
+        task = existing_task(task_id)
+        subtasks = store.subtasks(task_id)
+        payload = {"subtask_id": subtasks[-1]["subtask_id"] if subtasks else None, "task_id": task_id}
+        await sockets.emit_to_device(connected_device(task["device_id"]), "task:cancel", payload)
+        return {"success": True}
+
+    @router.post("/tasks/{task_id}/close-session")
+    async def close_session(task_id: int, _: str = Depends(current_user)) -> dict[str, Any]:
+        task = existing_task(task_id)
+        await sockets.emit_to_device(connected_device(task["device_id"]), "task:close-session", {"task_id": task_id})
+        return {"success": True}
+
+    @router.get("/tasks")
+    async def list_tasks(_: str = Depends(current_user)) -> list[dict[str, Any]]:
+        return [task_view(task, with_events=False) for task in store.tasks()]
+
+    @router.get("/tasks/{task_id}")
+    async def get_task(task_id: int, _: str = Depends(current_user)) -> dict[str, Any]:
+        return task_view(existing_task(task_id), with_events=True)
+
+    @router.get("/events")
+    async def list_events(since: int = 0, _: str = Depends(current_user)) -> list[dict[str, Any]]:
+        return store.events(since=since)
+
+    return router

@@ -1,0 +1,51 @@
+"""Shared test helpers: condition waits and a registered raw device."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import unittest
+from typing import Any, Callable
+
+from backend_process import BackendProcess
+from raw_socketio import RawSocketIOClient
+
+WAIT_TIMEOUT_SECONDS = 10.0
+
+
+async def wait_until(condition: Callable[[], Any], timeout: float = WAIT_TIMEOUT_SECONDS, what: str = "") -> Any:
+    """Polls `condition` until it returns a truthy value (returned), failing after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await asyncio.sleep(0.02)
+
+
+async def connected_device(backend: BackendProcess, device_id: str, token: str = "test-token") -> RawSocketIOClient:
+    client = RawSocketIOClient()
+    kind, data = await client.connect(backend.port, {"token": token})
+    assert kind == "connect", (kind, data)
+    ack = await client.emit("device:register", {"device_id": device_id, "name": f"Linux - {device_id}",
+                                                "executor_version": "0.1.0", "capabilities": ["claude_code"]})
+    assert ack == {"success": True, "device_id": device_id}, ack
+    return client
+
+
+def subtask_of(backend: BackendProcess, task_id: int, subtask_id: int) -> dict[str, Any]:
+    task = backend.request("GET", f"/api/tasks/{task_id}")
+    return next(s for s in task["subtasks"] if s["subtask_id"] == subtask_id)
+
+
+def event_names(backend: BackendProcess, task_id: int) -> list[str]:
+    return [e["event"] for e in backend.request("GET", f"/api/tasks/{task_id}")["events"]]
+
+
+class AsyncTestCase(unittest.IsolatedAsyncioTestCase):
+    """Tests call the backend's REST API synchronously on purpose; that is not a slow callback worth a warning."""
+
+    async def asyncSetUp(self) -> None:
+        asyncio.get_running_loop().slow_callback_duration = 30.0
