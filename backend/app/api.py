@@ -35,6 +35,8 @@ class CreateTaskRequest(BaseModel):
     attachments: list[dict[str, Any]] | None = None
     user: dict[str, Any] | None = None
     model_base_url: str | None = None
+    # Test tool: keys replaced in the dispatched task:execute dict (e.g. a wrong type), to exercise validation.
+    payload_overrides: dict[str, Any] | None = None
 
 
 class MessageRequest(BaseModel):
@@ -103,6 +105,7 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
             task_id=task["task_id"], subtask_id=subtask_id, device_id=device["device_id"], title=task["title"],
             prompt=prompt, spec=spec, scenario=scenario, model_base_url=model_base, user_name=user,
             auth_token=auth.issue(user), new_session=new_session)
+        payload.update(spec.get("payload_overrides") or {})
         await sockets.emit_to_device(device, "task:execute", payload)
         return {"task_id": task["task_id"], "subtask_id": subtask_id, "device_id": device["device_id"]}
 
