@@ -236,3 +236,9 @@ async def reachable() -> Response:
 
 app = FastAPI(title="scripted Anthropic Messages API")
 app.include_router(router)
+
+
+@app.get("/health")
+async def health() -> dict[str, str]:
+    """Readiness probe when the model runs on its own (the main app has its own /health)."""
+    return {"status": "ok"}

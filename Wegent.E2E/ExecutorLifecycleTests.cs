@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using Wegent.E2E.Infrastructure;
+
+namespace Wegent.E2E;
+
+/// <summary>Connection, registration, refusal and shutdown of the real executor against the real dev backend.</summary>
+public sealed class ExecutorLifecycleTests
+{
+    [E2EFact]
+    public async Task Registers_with_the_backend_and_stays_online()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+
+        var device = await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId
+            && d["status"]?.GetValue<string>() == "online" && d["connected"]?.GetValue<bool>() == true, "online");
+
+        Assert.Equal(["claude_code"], device["capabilities"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Matches(@"^\d+\.\d+\.\d+", device["executor_version"]!.GetValue<string>());
+        Assert.StartsWith(OperatingSystem.IsLinux() ? "Linux - " : "", device["name"]!.GetValue<string>(), StringComparison.Ordinal);
+        await executor.Process.WaitForLineAsync("Heartbeat acknowledged");
+    }
+
+    [E2EFact]
+    public async Task A_refused_token_exits_with_code_3_naming_the_cause()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend, token: "not-a-valid-token");
+
+        var exitCode = await executor.Process.WaitForExitAsync();
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("Invalid or expired token", executor.Process.Output, StringComparison.Ordinal);
+    }
+
+    [E2EFact]
+    public async Task Waits_for_a_backend_that_is_not_up_yet()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await backend.KillBackendAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await executor.Process.WaitForLineAsync("Failed to connect to Backend WebSocket");
+
+        await backend.StartBackendAsync();
+
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "connected");
+        Assert.False(executor.Process.HasExited);
+    }
+
+    [E2EFact]
+    public async Task SIGTERM_during_a_task_reports_it_and_exits_0()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "go slowly", ["scenario"] = "slow:60" });
+        await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["streamed_text"]?.GetValue<string>() is { Length: > 0 }, "streaming");
+
+        executor.Process.Signal(PosixSignalKind.Terminate);
+        var exitCode = await executor.Process.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(0, exitCode);
+        var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
+        Assert.Equal("FAILED", subtask["status"]!.GetValue<string>());
+        Assert.Contains("executor was stopped", subtask["error_message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(ProcessScan.RunningUnder(executor.Workspace));
+    }
+}

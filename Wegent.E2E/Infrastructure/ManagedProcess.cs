@@ -1,0 +1,153 @@
+using System.Diagnostics;
+
+namespace Wegent.E2E.Infrastructure;
+
+/// <summary>A real child process whose output lines are kept and can be waited on.</summary>
+public sealed class ManagedProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly Lock _gate = new();
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+
+    private ManagedProcess(Process process, string name)
+    {
+        _process = process;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_gate) return _lines.ToArray();
+        }
+    }
+
+    public string Output => string.Join('\n', Lines);
+
+    public static ManagedProcess Start(string name, string fileName, IEnumerable<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var managed = new ManagedProcess(process, name);
+        process.OutputDataReceived += (_, e) => managed.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => managed.Add(e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return managed;
+    }
+
+    public Task<string> WaitForLineAsync(Func<string, bool> match, string what, TimeSpan? timeout = null)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            var existing = _lines.FirstOrDefault(match);
+            if (existing is not null) return Task.FromResult(existing);
+            _waiters.Add((match, found));
+        }
+
+        return WithTimeout(found.Task, what, timeout);
+    }
+
+    public Task<string> WaitForLineAsync(string contains, TimeSpan? timeout = null) =>
+        WaitForLineAsync(line => line.Contains(contains, StringComparison.Ordinal), $"'{contains}' in {Name}'s output", timeout);
+
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        await WithTimeout(_process.WaitForExitAsync(), $"{Name} to exit", timeout);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void Signal(PosixSignalKind signal)
+    {
+        if (!_process.HasExited) _ = Native.Kill(_process.Id, (int)signal);
+    }
+
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _process.Dispose();
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null) return;
+        lock (_gate)
+        {
+            _lines.Add(line);
+            foreach (var waiter in _waiters.Where(w => w.Match(line)).ToArray())
+            {
+                _waiters.Remove(waiter);
+                waiter.Found.TrySetResult(line);
+            }
+        }
+    }
+
+    private async Task<T> WithTimeout<T>(Task<T> task, string what, TimeSpan? timeout)
+    {
+        try
+        {
+            return await task.WaitAsync(timeout ?? TestEnvironment.DefaultTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out waiting for {what}. Output of {Name}:\n{Tail()}");
+        }
+    }
+
+    private async Task WithTimeout(Task task, string what, TimeSpan? timeout) =>
+        await WithTimeout(task.ContinueWith(_ => true, TaskScheduler.Default), what, timeout);
+
+    private string Tail() => string.Join('\n', Lines.TakeLast(60));
+}
+
+public enum PosixSignalKind
+{
+    Interrupt = 2,
+    Kill = 9,
+    Terminate = 15,
+}
+
+internal static partial class Native
+{
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    internal static partial int Kill(int pid, int signal);
+}
