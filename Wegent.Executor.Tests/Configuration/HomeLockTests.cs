@@ -36,7 +36,7 @@ public sealed class HomeLockTests : IDisposable
     [Fact]
     public void Another_process_cannot_take_the_lock_while_it_is_held()
     {
-        if (OperatingSystem.IsWindows() || !File.Exists("/usr/bin/flock"))
+        if (OperatingSystem.IsWindows() || !FlockIsInstalled())
         {
             return;
         }
@@ -50,10 +50,15 @@ public sealed class HomeLockTests : IDisposable
         Assert.Equal(0, RunFlockProbe(lockFile));
     }
 
+    private static bool FlockIsInstalled() =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(directory => File.Exists(Path.Combine(directory, "flock")));
+
     /// <summary>util-linux flock in non-blocking mode: exit 1 when another process holds the lock, 0 when it got it.</summary>
     private static int RunFlockProbe(string lockFile)
     {
-        using var probe = Process.Start(new ProcessStartInfo("/usr/bin/flock", ["--nonblock", "--exclusive", lockFile, "true"])
+        using var probe = Process.Start(new ProcessStartInfo("flock", ["--nonblock", "--exclusive", lockFile, "true"])
         {
             UseShellExecute = false,
         })!;

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Wegent.Executor.Configuration;
 
 namespace Wegent.Executor.Cli;
@@ -35,8 +36,9 @@ public static class ExecutorCommandLine
 
         var parseResult = root.Command.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
-        if (parseResult.Errors.Count > 0 && parseResult.Action == root.Command.Action)
+        if (parseResult.Action is ParseErrorAction)
         {
+            // A bad command line is bad configuration: same exit code, errors only (no help dump).
             foreach (var parseError in parseResult.Errors)
             {
                 await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);

@@ -34,8 +34,9 @@ public sealed class HomeLock : IDisposable
         {
             stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
         {
+            // The HResult of a held lock differs by OS (sharing violation on Windows, errno EWOULDBLOCK on Unix).
             throw new HomeLockedException(home, ReadHolderPid(pidFile));
         }
 
