@@ -8,25 +8,29 @@ public sealed record ExecutorOptions
     public required string Home { get; init; }
     public required string WorkspaceRoot { get; init; }
     public required string LogDirectory { get; init; }
-    public string LogFileName { get; init; } = "executor.log";
-    public int LogMaxSizeMegabytes { get; init; } = 10;
-    public int LogBackupCount { get; init; } = 5;
+    public string LogFileName { get; init; } = SettingDefaults.LogFileName;
+    public int LogMaxSizeMegabytes { get; init; } = SettingDefaults.LogMaxSizeMegabytes;
+    public int LogBackupCount { get; init; } = SettingDefaults.LogBackupCount;
+    public ExecutorLogLevel LogLevel { get; init; } = SettingDefaults.LogLevel;
+    /// <summary>Kept for callers that only ask "debug or not"; the loader sets it together with <see cref="LogLevel"/>.</summary>
     public bool DebugLogging { get; init; }
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(90);
-    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(SettingDefaults.HeartbeatIntervalSeconds);
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.HeartbeatTimeoutSeconds);
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(SettingDefaults.ReconnectDelaySeconds);
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(SettingDefaults.ReconnectMaxDelaySeconds);
     public string? AnthropicApiKey { get; init; }
-    public bool SkillClearCache { get; init; } = true;
-    public int MaxConcurrentTasks { get; init; } = 1;
-    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(200);
-    public TimeSpan GracefulShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public string ClaudeCliPath { get; init; } = "claude";
-    public string PermissionMode { get; init; } = "bypassPermissions";
-    public TimeSpan AgentIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    public bool SkillClearCache { get; init; } = SettingDefaults.SkillClearCache;
+    public int MaxConcurrentTasks { get; init; } = SettingDefaults.MaxConcurrentTasks;
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(SettingDefaults.ProgressIntervalMilliseconds);
+    public TimeSpan GracefulShutdownTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.GracefulShutdownTimeoutSeconds);
+    public string ClaudeCliPath { get; init; } = SettingDefaults.ClaudeCli;
+    public string PermissionMode { get; init; } = SettingDefaults.PermissionMode;
+    public TimeSpan AgentIdleTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds);
 
     public string LogFilePath => Path.Combine(LogDirectory, LogFileName);
     public string OutboxDirectory => Path.Combine(Home, "outbox");
     public string SkillsCacheDirectory => Path.Combine(Home, "cache", "skills");
     public string DeviceIdFile => Path.Combine(Home, "device_id");
+    public string LockFile => Path.Combine(Home, "executor.lock");
+    public string ConfigFile => Path.Combine(Home, ConfigEnvFile.FileName);
 }

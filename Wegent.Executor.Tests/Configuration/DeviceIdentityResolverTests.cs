@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Wegent.Executor.Configuration;
+
+namespace Wegent.Executor.Tests.Configuration;
+
+public sealed class DeviceIdentityResolverTests : IDisposable
+{
+    private readonly TemporaryDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Home => _temp.Combine("custom-home");
+
+    private sealed class FixedMac(string? mac) : IMacAddressSource
+    {
+        public string? ReadMacAddress() => mac;
+    }
+
+    private DeviceIdentityResolver Resolver(IMachineIdSource machineId, string? mac = null, string hostName = "box") =>
+        new(machineId, new FixedMac(mac), _temp.Path, () => hostName, "Linux");
+
+    private static string ExpectedHash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+
+    [Fact]
+    public void Derives_hw_id_from_the_stripped_machine_id_file()
+    {
+        var machineIdFile = _temp.Combine("machine-id");
+        File.WriteAllText(machineIdFile, "  0123456789abcdef0123456789abcdef\n");
+
+        var identity = Resolver(new MachineIdFileSource([machineIdFile])).Resolve(Home);
+
+        Assert.Equal("hw-" + ExpectedHash("0123456789abcdef0123456789abcdef"), identity.DeviceId);
+        Assert.Matches("^hw-[0-9a-f]{12}$", identity.DeviceId);
+        Assert.Equal(DeviceIdSource.MachineId, identity.Source);
+    }
+
+    [Fact]
+    public void Falls_back_to_the_second_machine_id_path()
+    {
+        var missing = _temp.Combine("etc-machine-id");
+        var dbus = _temp.Combine("dbus-machine-id");
+        File.WriteAllText(dbus, "dbus-id\n");
+
+        var identity = Resolver(new MachineIdFileSource([missing, dbus])).Resolve(Home);
+
+        Assert.Equal("hw-" + ExpectedHash("dbus-id"), identity.DeviceId);
+    }
+
+    [Fact]
+    public void Writes_the_id_to_the_home_with_mode_0600_and_reuses_it()
+    {
+        var machineIdFile = _temp.Combine("machine-id");
+        File.WriteAllText(machineIdFile, "first");
+        var first = Resolver(new MachineIdFileSource([machineIdFile])).Resolve(Home);
+        File.WriteAllText(machineIdFile, "changed");
+
+        var second = Resolver(new MachineIdFileSource([machineIdFile])).Resolve(Home);
+
+        var file = Path.Combine(Home, "device_id");
+        Assert.Equal(first.DeviceId, File.ReadAllText(file));
+        Assert.Equal(first.DeviceId, second.DeviceId);
+        Assert.Equal(DeviceIdSource.HomeFile, second.Source);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
+    [Fact]
+    public void An_empty_device_id_file_is_replaced()
+    {
+        Directory.CreateDirectory(Home);
+        File.WriteAllText(Path.Combine(Home, "device_id"), "  \n");
+
+        var identity = Resolver(new NoMachineIdSource(), mac: "0a1b2c3d4e5f").Resolve(Home);
+
+        Assert.Equal("mac-" + ExpectedHash("0a1b2c3d4e5f"), identity.DeviceId);
+        Assert.Equal(identity.DeviceId, File.ReadAllText(Path.Combine(Home, "device_id")));
+    }
+
+    [Fact]
+    public void Reuses_the_id_of_the_default_home_when_the_home_is_elsewhere()
+    {
+        var defaultHome = _temp.Combine(".wegent-executor");
+        Directory.CreateDirectory(defaultHome);
+        File.WriteAllText(Path.Combine(defaultHome, "device_id"), "hw-0000aaaabbbb\n");
+
+        var identity = Resolver(new MachineIdFileSource([])).Resolve(Home);
+
+        Assert.Equal("hw-0000aaaabbbb", identity.DeviceId);
+        Assert.Equal(DeviceIdSource.DefaultHomeFile, identity.Source);
+        Assert.Equal("hw-0000aaaabbbb", File.ReadAllText(Path.Combine(Home, "device_id")));
+    }
+
+    [Fact]
+    public void Without_machine_id_or_mac_uses_a_random_uuid_id()
+    {
+        var first = Resolver(new NoMachineIdSource()).Resolve(_temp.Combine("a"));
+        var second = Resolver(new NoMachineIdSource()).Resolve(_temp.Combine("b"));
+
+        Assert.Matches("^uuid-[0-9a-f]{12}$", first.DeviceId);
+        Assert.NotEqual(first.DeviceId, second.DeviceId);
+        Assert.Equal(DeviceIdSource.Random, first.Source);
+    }
+
+    [Fact]
+    public void Name_is_os_dash_hostname_truncated_to_100_characters()
+    {
+        Assert.Equal("Linux - box", Resolver(new NoMachineIdSource()).Resolve(Home).Name);
+
+        var longName = Resolver(new NoMachineIdSource(), hostName: new string('h', 200)).Resolve(_temp.Combine("x")).Name;
+        Assert.Equal(100, longName.Length);
+        Assert.StartsWith("Linux - hhh", longName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void This_machine_resolves_to_a_valid_identity()
+    {
+        var identity = DeviceIdentityResolver.ForThisMachine(_temp.Path).Resolve(Home);
+
+        Assert.Matches("^(hw|mac|uuid)-[0-9a-f]{12}$", identity.DeviceId);
+        Assert.InRange(identity.Name.Length, 1, 100);
+    }
+}

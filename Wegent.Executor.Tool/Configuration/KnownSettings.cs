@@ -1,0 +1,236 @@
+using System.Globalization;
+
+namespace Wegent.Executor.Configuration;
+
+/// <summary>Every setting of the executor: environment variable, option, default, documentation. One table, one truth.</summary>
+public static class KnownSettings
+{
+    private const double OneHour = 3600;
+    private const double OneDay = 86400;
+
+    public static readonly SettingDefinition ExecutorMode = new()
+    {
+        EnvironmentVariable = "EXECUTOR_MODE",
+        OptionName = "--mode",
+        DefaultText = "local",
+        Description = "Executor mode; only local is supported.",
+        Kind = SettingKind.Choice,
+        Choices = ["local"],
+    };
+
+    public static readonly SettingDefinition BackendUrl = new()
+    {
+        EnvironmentVariable = "WEGENT_BACKEND_URL",
+        OptionName = "--backend-url",
+        Description = "Backend base URL (http:// or https://), e.g. http://localhost:8000. Required.",
+        Kind = SettingKind.Url,
+        IsRequired = true,
+    };
+
+    public static readonly SettingDefinition AuthToken = new()
+    {
+        EnvironmentVariable = "WEGENT_AUTH_TOKEN",
+        OptionName = "--token",
+        Description = "Authentication token for the backend; a leading 'Bearer ' is removed. Required.",
+        Kind = SettingKind.Text,
+        IsSecret = true,
+        IsRequired = true,
+    };
+
+    public static readonly SettingDefinition Home = new()
+    {
+        EnvironmentVariable = "WEGENT_EXECUTOR_HOME",
+        OptionName = "--home",
+        DefaultText = "~/" + SettingDefaults.HomeFolderName,
+        Description = "Home directory: config.env, device_id, workspace, logs, cache, outbox.",
+        Kind = SettingKind.Path,
+    };
+
+    public static readonly SettingDefinition WorkspaceRoot = new()
+    {
+        EnvironmentVariable = "LOCAL_WORKSPACE_ROOT",
+        OptionName = "--workspace-root",
+        DefaultText = "<home>/workspace",
+        Description = "Where task workspaces and repository checkouts are created.",
+        Kind = SettingKind.Path,
+    };
+
+    public static readonly SettingDefinition LogDirectory = new()
+    {
+        EnvironmentVariable = "WEGENT_EXECUTOR_LOG_DIR",
+        OptionName = "--log-dir",
+        DefaultText = "<home>/logs",
+        Description = "Log directory.",
+        Kind = SettingKind.Path,
+    };
+
+    public static readonly SettingDefinition LogFile = new()
+    {
+        EnvironmentVariable = "WEGENT_EXECUTOR_LOG_FILE",
+        OptionName = "--log-file",
+        DefaultText = SettingDefaults.LogFileName,
+        Description = "Log file name inside the log directory.",
+        Kind = SettingKind.Text,
+    };
+
+    public static readonly SettingDefinition LogMaxSize = new()
+    {
+        EnvironmentVariable = "WEGENT_EXECUTOR_LOG_MAX_SIZE",
+        OptionName = "--log-max-size",
+        DefaultText = Invariant(SettingDefaults.LogMaxSizeMegabytes),
+        Description = "Size in MB at which the log file is rotated.",
+        Kind = SettingKind.Integer,
+        Minimum = 1,
+        Maximum = 10240,
+    };
+
+    public static readonly SettingDefinition LogBackupCount = new()
+    {
+        EnvironmentVariable = "WEGENT_EXECUTOR_LOG_BACKUP_COUNT",
+        OptionName = "--log-backup-count",
+        DefaultText = Invariant(SettingDefaults.LogBackupCount),
+        Description = "Rotated log files kept (executor.log.1 ... .N); 0 truncates instead.",
+        Kind = SettingKind.Integer,
+        Minimum = 0,
+        Maximum = 100,
+    };
+
+    public static readonly SettingDefinition LogLevel = new()
+    {
+        EnvironmentVariable = "LOG_LEVEL",
+        OptionName = "--log-level",
+        DefaultText = "INFO",
+        Description = "Log level: DEBUG, INFO, WARNING or ERROR.",
+        Kind = SettingKind.LogLevel,
+    };
+
+    public static readonly SettingDefinition HeartbeatInterval = new()
+    {
+        EnvironmentVariable = "LOCAL_HEARTBEAT_INTERVAL",
+        OptionName = "--heartbeat-interval",
+        DefaultText = Invariant(SettingDefaults.HeartbeatIntervalSeconds),
+        Description = "Seconds between heartbeats.",
+        Kind = SettingKind.Seconds,
+        Maximum = OneHour,
+    };
+
+    public static readonly SettingDefinition HeartbeatTimeout = new()
+    {
+        EnvironmentVariable = "LOCAL_HEARTBEAT_TIMEOUT",
+        OptionName = "--heartbeat-timeout",
+        DefaultText = Invariant(SettingDefaults.HeartbeatTimeoutSeconds),
+        Description = "Seconds without a heartbeat answer before reconnecting; must exceed the interval.",
+        Kind = SettingKind.Seconds,
+        Maximum = OneDay,
+    };
+
+    public static readonly SettingDefinition ReconnectDelay = new()
+    {
+        EnvironmentVariable = "LOCAL_RECONNECT_DELAY",
+        OptionName = "--reconnect-delay",
+        DefaultText = Invariant(SettingDefaults.ReconnectDelaySeconds),
+        Description = "First reconnect delay in seconds (doubles up to the maximum).",
+        Kind = SettingKind.Seconds,
+        Maximum = OneHour,
+    };
+
+    public static readonly SettingDefinition ReconnectMaxDelay = new()
+    {
+        EnvironmentVariable = "LOCAL_RECONNECT_MAX_DELAY",
+        OptionName = "--reconnect-max-delay",
+        DefaultText = Invariant(SettingDefaults.ReconnectMaxDelaySeconds),
+        Description = "Longest reconnect delay in seconds.",
+        Kind = SettingKind.Seconds,
+        Maximum = OneDay,
+    };
+
+    public static readonly SettingDefinition AnthropicApiKey = new()
+    {
+        EnvironmentVariable = "ANTHROPIC_API_KEY",
+        OptionName = "--anthropic-api-key",
+        Description = "Anthropic API key used when a task brings no model credential (prefer the environment: the command line is visible to other users).",
+        Kind = SettingKind.Text,
+        IsSecret = true,
+    };
+
+    public static readonly SettingDefinition SkillClearCache = new()
+    {
+        EnvironmentVariable = "SKILL_CLEAR_CACHE",
+        OptionName = "--skill-clear-cache",
+        DefaultText = "true",
+        Description = "Download skills again for every task (true) or reuse the cache (false).",
+        Kind = SettingKind.Boolean,
+    };
+
+    public static readonly SettingDefinition MaxConcurrentTasks = new()
+    {
+        EnvironmentVariable = "LOCAL_MAX_CONCURRENT_TASKS",
+        OptionName = "--max-concurrent-tasks",
+        DefaultText = Invariant(SettingDefaults.MaxConcurrentTasks),
+        Description = "Tasks run at the same time; others wait in the queue.",
+        Kind = SettingKind.Integer,
+        Minimum = 1,
+        Maximum = 64,
+    };
+
+    public static readonly SettingDefinition ProgressInterval = new()
+    {
+        EnvironmentVariable = "LOCAL_PROGRESS_INTERVAL_MS",
+        OptionName = "--progress-interval-ms",
+        DefaultText = Invariant(SettingDefaults.ProgressIntervalMilliseconds),
+        Description = "Milliseconds between progress updates of a task.",
+        Kind = SettingKind.Milliseconds,
+        Minimum = 1,
+        Maximum = 60000,
+    };
+
+    public static readonly SettingDefinition GracefulShutdownTimeout = new()
+    {
+        EnvironmentVariable = "GRACEFUL_SHUTDOWN_TIMEOUT",
+        OptionName = "--graceful-shutdown-timeout",
+        DefaultText = Invariant(SettingDefaults.GracefulShutdownTimeoutSeconds),
+        Description = "Seconds allowed for a clean stop after Ctrl-C or SIGTERM.",
+        Kind = SettingKind.Seconds,
+        Maximum = OneHour,
+    };
+
+    public static readonly SettingDefinition ClaudeCli = new()
+    {
+        EnvironmentVariable = "WEGENT_CLAUDE_CLI",
+        OptionName = "--claude-cli",
+        DefaultText = SettingDefaults.ClaudeCli,
+        Description = "The Claude Code CLI: a command on PATH or a path.",
+        Kind = SettingKind.Text,
+    };
+
+    public static readonly SettingDefinition PermissionMode = new()
+    {
+        EnvironmentVariable = "WEGENT_CLAUDE_PERMISSION_MODE",
+        OptionName = "--permission-mode",
+        DefaultText = SettingDefaults.PermissionMode,
+        Description = "Claude Code permission mode.",
+        Kind = SettingKind.Choice,
+        Choices = ["acceptEdits", "auto", "bypassPermissions", "default", "dontAsk", "plan"],
+    };
+
+    public static readonly SettingDefinition AgentIdleTimeout = new()
+    {
+        EnvironmentVariable = "LOCAL_AGENT_IDLE_TIMEOUT",
+        OptionName = "--agent-idle-timeout",
+        DefaultText = Invariant(SettingDefaults.AgentIdleTimeoutSeconds),
+        Description = "Seconds an agent may stay silent before it is stopped.",
+        Kind = SettingKind.Seconds,
+        Maximum = 7 * OneDay,
+    };
+
+    /// <summary>All settings in the order --help lists them. Declared last: static fields initialise in text order.</summary>
+    public static readonly IReadOnlyList<SettingDefinition> All =
+    [
+        ExecutorMode, BackendUrl, AuthToken, Home, WorkspaceRoot, LogDirectory, LogFile, LogMaxSize, LogBackupCount,
+        LogLevel, HeartbeatInterval, HeartbeatTimeout, ReconnectDelay, ReconnectMaxDelay, AnthropicApiKey,
+        SkillClearCache, MaxConcurrentTasks, ProgressInterval, GracefulShutdownTimeout, ClaudeCli, PermissionMode,
+        AgentIdleTimeout,
+    ];
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace Wegent.Executor.Configuration;
+
+/// <summary>Turns a setting's text into its typed value, or a one-line <see cref="ConfigurationException"/>.</summary>
+internal static class SettingParser
+{
+    public static int Integer(RawSetting raw)
+    {
+        var setting = raw.Setting;
+        if (!int.TryParse(raw.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            || value < setting.Minimum || value > setting.Maximum)
+        {
+            throw raw.Invalid($"a whole number from {setting.Minimum} to {setting.Maximum} (e.g. {setting.DefaultText})");
+        }
+
+        return value;
+    }
+
+    public static TimeSpan Seconds(RawSetting raw)
+    {
+        var setting = raw.Setting;
+        if (!double.TryParse(raw.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value) || value <= 0)
+        {
+            throw raw.Invalid($"a number of seconds greater than 0 (e.g. {setting.DefaultText})");
+        }
+
+        if (value > setting.Maximum)
+        {
+            throw raw.Invalid($"a number of seconds greater than 0 and at most {setting.Maximum} (e.g. {setting.DefaultText})");
+        }
+
+        return TimeSpan.FromSeconds(value);
+    }
+
+    public static TimeSpan Milliseconds(RawSetting raw)
+    {
+        var setting = raw.Setting;
+        if (!int.TryParse(raw.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+            || value < setting.Minimum || value > setting.Maximum)
+        {
+            throw raw.Invalid($"a number of milliseconds from {setting.Minimum} to {setting.Maximum} (e.g. {setting.DefaultText})");
+        }
+
+        return TimeSpan.FromMilliseconds(value);
+    }
+
+    public static bool Boolean(RawSetting raw) =>
+        raw.Value.ToUpperInvariant() switch
+        {
+            "TRUE" or "1" or "YES" => true,
+            "FALSE" or "0" or "NO" => false,
+            _ => throw raw.Invalid("true or false (also 1/0 or yes/no)"),
+        };
+
+    public static ExecutorLogLevel LogLevel(RawSetting raw) =>
+        raw.Value.ToUpperInvariant() switch
+        {
+            "DEBUG" => ExecutorLogLevel.Debug,
+            "INFO" => ExecutorLogLevel.Info,
+            "WARNING" or "WARN" => ExecutorLogLevel.Warning,
+            "ERROR" => ExecutorLogLevel.Error,
+            _ => throw raw.Invalid("DEBUG, INFO, WARNING or ERROR"),
+        };
+
+    /// <summary>The accepted choice, spelled as in the table.</summary>
+    public static string Choice(RawSetting raw) =>
+        raw.Setting.Choices.FirstOrDefault(choice => string.Equals(choice, raw.Value, StringComparison.OrdinalIgnoreCase))
+        ?? throw raw.Invalid($"one of {string.Join(", ", raw.Setting.Choices)}");
+
+    /// <summary>An absolute path; a leading <c>~</c> is the user's home.</summary>
+    public static string Path(RawSetting raw, string? userHome)
+    {
+        var value = raw.Value;
+        if (value == "~" || value.StartsWith("~/", StringComparison.Ordinal) || value.StartsWith("~\\", StringComparison.Ordinal))
+        {
+            if (userHome is null)
+            {
+                throw raw.Invalid("a path; '~' cannot be resolved because neither HOME nor USERPROFILE is set");
+            }
+
+            value = System.IO.Path.Join(userHome, value[1..]);
+        }
+
+        try
+        {
+            return System.IO.Path.GetFullPath(value);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw raw.Invalid($"a directory path ({e.Message})");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Wegent.Executor.Configuration;
+
+/// <summary>Finds a setting's text by precedence: command line, then environment, then config.env. Blank counts as unset.</summary>
+internal sealed class SettingSources(
+    IReadOnlyDictionary<string, string?> commandLine,
+    IReadOnlyDictionary<string, string> environment,
+    IReadOnlyDictionary<string, ConfigEnvEntry> configFile,
+    string configFilePath)
+{
+    public RawSetting? Find(SettingDefinition setting)
+    {
+        if (commandLine.TryGetValue(setting.EnvironmentVariable, out var fromCommandLine) && !string.IsNullOrWhiteSpace(fromCommandLine))
+        {
+            return new RawSetting(setting, fromCommandLine.Trim(), setting.OptionName);
+        }
+
+        if (environment.TryGetValue(setting.EnvironmentVariable, out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return new RawSetting(setting, fromEnvironment.Trim(), null);
+        }
+
+        if (configFile.TryGetValue(setting.EnvironmentVariable, out var entry) && !string.IsNullOrWhiteSpace(entry.Value))
+        {
+            return new RawSetting(setting, entry.Value.Trim(), $"{configFilePath} line {entry.LineNumber}");
+        }
+
+        return null;
+    }
+}

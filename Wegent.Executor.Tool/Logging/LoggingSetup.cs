@@ -1,0 +1,50 @@
+using System.Security;
+using Serilog;
+using Serilog.Events;
+using Wegent.Executor.Configuration;
+
+namespace Wegent.Executor.Logging;
+
+/// <summary>Builds the executor's logger: console (stdout) and the rotating log file, every line masked.</summary>
+public static class LoggingSetup
+{
+    private const long BytesPerMegabyte = 1024 * 1024;
+
+    /// <summary>Creates the logger. If the log directory cannot be created or written, logs to the console only and
+    /// prints the troubleshooting block there.</summary>
+    /// <param name="maxFileBytes">Overrides WEGENT_EXECUTOR_LOG_MAX_SIZE (in bytes), for tests of rotation.</param>
+    public static ExecutorLogging Create(ExecutorOptions options, SecretMasker masker, long? maxFileBytes = null)
+    {
+        // stdout: service managers capture it by default, and stderr stays for the one-line fatal errors of the CLI.
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(MinimumLevel(options))
+            .WriteTo.Console(new MaskingFormatter(new ExecutorLineFormatter(includeCaller: false), masker));
+
+        string? failure = null;
+        try
+        {
+            Directory.CreateDirectory(options.LogDirectory);
+            configuration.WriteTo.Sink(new RotatingFileSink(
+                options.LogFilePath,
+                new MaskingFormatter(new ExecutorLineFormatter(includeCaller: true), masker),
+                maxFileBytes ?? options.LogMaxSizeMegabytes * BytesPerMegabyte,
+                options.LogBackupCount));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SecurityException or ArgumentException or NotSupportedException)
+        {
+            failure = e.Message;
+            Console.Out.Write(Troubleshooting.FileLoggingFailed(options.LogDirectory, masker.Mask(e.Message)));
+        }
+
+        return new ExecutorLogging(configuration.CreateLogger(), failure);
+    }
+
+    public static LogEventLevel MinimumLevel(ExecutorOptions options) =>
+        options.DebugLogging ? LogEventLevel.Debug : options.LogLevel switch
+        {
+            ExecutorLogLevel.Debug => LogEventLevel.Debug,
+            ExecutorLogLevel.Info => LogEventLevel.Information,
+            ExecutorLogLevel.Warning => LogEventLevel.Warning,
+            _ => LogEventLevel.Error,
+        };
+}

@@ -1,0 +1,38 @@
+namespace Wegent.Executor.Logging;
+
+/// <summary>The three troubleshooting blocks of the original user documentation: a heading, then a checklist.</summary>
+public static class Troubleshooting
+{
+    public const string ConnectionFailedHeading = "Failed to connect to Backend WebSocket";
+    public const string AgentInitializationFailedHeading = "Agent initialization failed";
+    public const string FileLoggingFailedHeading = "Failed to setup file logging";
+
+    public static string ConnectionFailed(Uri backendUrl, string? reason = null) =>
+        Block(
+            ConnectionFailedHeading,
+            reason,
+            $"The Backend is running: curl {backendUrl.GetLeftPart(UriPartial.Authority)}/",
+            "WEGENT_BACKEND_URL is correct (it should start with http://, not wss://)",
+            "WEGENT_AUTH_TOKEN is set");
+
+    public static string AgentInitializationFailed(string? reason = null) =>
+        Block(
+            AgentInitializationFailedHeading,
+            reason,
+            "ANTHROPIC_API_KEY is set",
+            "The network can reach the Anthropic API");
+
+    public static string FileLoggingFailed(string logDirectory, string reason) =>
+        Block(
+            FileLoggingFailedHeading,
+            reason,
+            $"The log directory {logDirectory} is writable",
+            "There is enough disk space");
+
+    private static string Block(string heading, string? reason, params string[] checks)
+    {
+        var lines = new List<string> { reason is null ? heading : $"{heading}: {reason}", "Check:" };
+        lines.AddRange(checks.Select((check, index) => $"{index + 1}. {check}"));
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+}
