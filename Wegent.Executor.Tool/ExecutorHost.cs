@@ -3,6 +3,7 @@ using Wegent.Executor.Agents;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 using Wegent.Executor.Workspace;
@@ -78,7 +79,7 @@ public sealed class ExecutorHost(
         }
     }
 
-    private ILogger For(string component) => logger.ForContext("Component", component);
+    private ILogger For(string component) => logger.ForComponent(component);
 
     private static async Task WaitQuietlyAsync(Task task)
     {
