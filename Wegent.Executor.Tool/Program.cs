@@ -1,1 +1,4 @@
-return 0;
+using Wegent.Executor;
+using Wegent.Executor.Cli;
+
+return await ExecutorCommandLine.ParseAndInvokeAsync(args, ExecutorProgram.RunAsync);

@@ -68,14 +68,16 @@ public sealed class ClaudeCodeAgentTests : IDisposable
     }
 
     [LinuxFact]
-    public async Task The_cli_gets_a_closed_stdin()
+    public async Task The_prompt_arrives_on_stdin_which_is_then_closed_even_when_huge()
     {
-        // The fake reads stdin to its end first: an open stdin would leave it silent until the idle timeout.
+        // Over Linux's 128 KiB limit for one argument; the fake reads stdin to its end, so an open stdin would hang it.
+        var prompt = "Summarise: " + new string('x', 300_000);
         var options = _cli.Options with { IdleTimeout = TimeSpan.FromSeconds(20) };
 
-        var outcome = await new ClaudeCodeAgent(options).RunAsync(_cli.Request("read_stdin"), _observer, CancellationToken.None);
+        var outcome = await new ClaudeCodeAgent(options).RunAsync(_cli.Request("read_stdin") with { Prompt = prompt }, _observer, CancellationToken.None);
 
         Assert.Equal(AgentOutcomeStatus.Succeeded, outcome.Status);
+        Assert.Equal(prompt, _cli.ReadWorkFile("fake-claude.stdin"));
     }
 
     [LinuxFact]
@@ -169,7 +171,7 @@ public sealed class ClaudeCodeAgentTests : IDisposable
 
         var args = _cli.ReadWorkFile("fake-claude.args").TrimEnd('\0').Split('\0');
         Assert.Equal(
-            ["-p", "multi word\nprompt", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions",
+            ["-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--permission-mode", "bypassPermissions",
                 "--system-prompt", "Be brief.", "--resume", "session-42"],
             args);
         var env = _cli.ReadWorkFile("fake-claude.env").Split('\0', StringSplitOptions.RemoveEmptyEntries)

@@ -69,7 +69,7 @@ public sealed class ClaudeCodeStartInfoTests
     {
         var arguments = ClaudeCodeStartInfo.Arguments(Request, new ClaudeCodeAgentOptions { PermissionMode = "acceptEdits" });
 
-        Assert.Equal(["-p", "p", "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits"], arguments);
+        Assert.Equal(["-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--permission-mode", "acceptEdits"], arguments);
     }
 
     private static Dictionary<string, string?> Environment(params (string Name, string Value)[] entries) =>

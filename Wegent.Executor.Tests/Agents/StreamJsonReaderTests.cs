@@ -106,6 +106,29 @@ public sealed class StreamJsonReaderTests
         Assert.Equal(2, reader.Result?.PermissionDenials);
     }
 
+    [Fact]
+    public void Partial_messages_stream_text_deltas_and_the_finished_message_does_not_repeat_them()
+    {
+        var reader = new StreamJsonReader();
+        string[] lines =
+        [
+            """{"type":"stream_event","event":{"type":"message_start","message":{"id":"msg_1","content":[]}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"lo"}},"parent_tool_use_id":null}""",
+            """{"type":"assistant","message":{"id":"msg_1","content":[{"type":"text","text":"Hello"}]},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"sub-agent"}},"parent_tool_use_id":"toolu_9"}""",
+            """{"type":"stream_event","event":{"type":"message_start","message":{"id":"msg_2","content":[]}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Bye"}},"parent_tool_use_id":null}""",
+            """{"type":"assistant","message":{"id":"msg_2","content":[{"type":"text","text":"Bye"}]},"parent_tool_use_id":null}""",
+        ];
+
+        var text = string.Concat(lines.SelectMany(reader.Read).OfType<AgentTextDelta>().Select(d => d.Text));
+
+        Assert.Equal("Hello\n\nBye", text);
+    }
+
     private static (StreamJsonReader Reader, List<AgentEvent> Events) ReadFixture(string name)
     {
         var reader = new StreamJsonReader();

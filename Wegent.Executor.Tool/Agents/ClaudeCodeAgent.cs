@@ -40,8 +40,34 @@ public sealed class ClaudeCodeAgent(ClaudeCodeAgentOptions options) : IAgent
         }
 
         var tree = new ProcessTree(process, marker, options.TimeProvider);
-        process.StandardInput.Close();
+        var promptWritten = WritePromptAsync(process, request.Prompt);
         var run = new ClaudeCodeRun(process, tree, observer, options);
-        return await run.WatchAsync(cancellationToken).ConfigureAwait(false);
+        var outcome = await run.WatchAsync(cancellationToken).ConfigureAwait(false);
+        await promptWritten.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return outcome;
+    }
+
+    /// <summary>The prompt goes through stdin, then stdin is closed (an open stdin makes the CLI wait): an argument is
+    /// limited to 128 KiB on Linux and would show the prompt to every user in the process list.</summary>
+    private static async Task WritePromptAsync(Process process, string prompt)
+    {
+        try
+        {
+            await process.StandardInput.WriteAsync(prompt).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The CLI exited before reading it all; its exit status tells what happened.
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+            }
+        }
     }
 }

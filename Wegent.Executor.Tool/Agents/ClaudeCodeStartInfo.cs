@@ -35,10 +35,11 @@ internal static class ClaudeCodeStartInfo
     public static IEnumerable<string> Arguments(AgentRequest request, ClaudeCodeAgentOptions options)
     {
         yield return "-p";
-        yield return request.Prompt;
         yield return "--output-format";
         yield return "stream-json";
         yield return "--verbose";
+        // Text deltas as the model produces them (stream_event lines), so the user sees the answer grow.
+        yield return "--include-partial-messages";
         yield return "--permission-mode";
         yield return options.PermissionMode;
         if (!string.IsNullOrEmpty(request.SystemPrompt))

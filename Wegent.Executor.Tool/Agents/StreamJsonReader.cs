@@ -10,8 +10,9 @@ namespace Wegent.Executor.Agents;
 /// </summary>
 /// <remarks>
 /// Text rule: every assistant text block is one paragraph; the second and later blocks of a run start with a blank line
-/// ("\n\n"), so the concatenated deltas read like the CLI's own output. Without <c>--include-partial-messages</c> the CLI
-/// prints one line per finished content block, so a block's text arrives whole.
+/// ("\n\n"), so the concatenated deltas read like the CLI's own output. With <c>--include-partial-messages</c> the text
+/// arrives as <c>stream_event</c> deltas and the finished <c>assistant</c> line repeats it: a message whose text was
+/// streamed contributes no text again. Sub-agent output (a non-null <c>parent_tool_use_id</c>) is not the answer.
 /// </remarks>
 internal sealed class StreamJsonReader
 {
@@ -20,7 +21,10 @@ internal sealed class StreamJsonReader
     private const string ParagraphSeparator = "\n\n";
 
     private readonly Queue<string> _ignoredLines = new();
+    private readonly HashSet<string> _streamedMessages = [];
+    private string? _streamingMessage;
     private bool _textSeen;
+    private bool _blockStarting;
 
     public string? SessionId { get; private set; }
     public ClaudeCodeResult? Result { get; private set; }
@@ -58,7 +62,8 @@ internal sealed class StreamJsonReader
             return String(root, "type") switch
             {
                 "system" => ReadSystem(root),
-                "assistant" => ReadAssistant(root),
+                "assistant" when !IsSubAgent(root) => ReadAssistant(root),
+                "stream_event" when !IsSubAgent(root) => ReadStreamEvent(root),
                 "user" => ReadUser(root),
                 "result" => ReadResult(root),
                 _ => [],
@@ -87,16 +92,44 @@ internal sealed class StreamJsonReader
         }
     }
 
+    private List<AgentEvent> ReadStreamEvent(JsonElement root)
+    {
+        if (!root.TryGetProperty("event", out var streamEvent) || streamEvent.ValueKind != JsonValueKind.Object) return [];
+        switch (String(streamEvent, "type"))
+        {
+            case "message_start":
+                _streamingMessage = streamEvent.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+                    ? String(message, "id")
+                    : null;
+                return [];
+            case "content_block_start":
+                _blockStarting = true;
+                return [];
+            case "content_block_delta"
+                when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                    && String(delta, "type") == "text_delta" && String(delta, "text") is { Length: > 0 } text:
+                var separate = _blockStarting && _textSeen;
+                _blockStarting = false;
+                _textSeen = true;
+                if (_streamingMessage is not null) _streamedMessages.Add(_streamingMessage);
+                return [new AgentTextDelta(separate ? ParagraphSeparator + text : text)];
+            default:
+                return [];
+        }
+    }
+
     private List<AgentEvent> ReadAssistant(JsonElement root)
     {
         var events = new List<AgentEvent>();
+        var alreadyStreamed = root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
+            && String(message, "id") is { } id && _streamedMessages.Contains(id);
         foreach (var block in ContentBlocks(root))
         {
             switch (String(block, "type"))
             {
                 case "text":
                     var text = String(block, "text");
-                    if (string.IsNullOrEmpty(text))
+                    if (string.IsNullOrEmpty(text) || alreadyStreamed)
                     {
                         break;
                     }
@@ -151,6 +184,9 @@ internal sealed class StreamJsonReader
         SessionId ??= Result.SessionId;
         return [];
     }
+
+    private static bool IsSubAgent(JsonElement root) =>
+        root.TryGetProperty("parent_tool_use_id", out var parent) && parent.ValueKind == JsonValueKind.String;
 
     private void KeepIgnored(string line)
     {

@@ -66,8 +66,8 @@ idle)
     sleep 600
     ;;
 read_stdin)
-    # Like the real CLI, reads stdin to its end before working: an open stdin would keep it here forever.
-    cat > /dev/null
+    # Like the real CLI, reads the prompt from stdin to its end: an open stdin would keep it here forever.
+    cat > fake-claude.stdin
     echo "$init"
     echo "$result_ok"
     ;;
