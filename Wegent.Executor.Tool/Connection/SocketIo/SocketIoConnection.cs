@@ -21,7 +21,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
     private readonly Func<Uri, CancellationToken, Task<WebSocket>> _openWebSocket;
     // Unbounded on purpose: the receive loop must never wait for a slow consumer, or pings would go unanswered and
     // the server would drop the session; backend events (task dispatch, cancel) are few.
-    private readonly Channel<SocketIoEvent> _events = Channel.CreateUnbounded<SocketIoEvent>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<SocketIoEvent> _events = Channel.CreateUnbounded<SocketIoEvent>();
     private readonly PendingAcks _acks = new();
     // ClientWebSocket allows one send at a time.
     private readonly SemaphoreSlim _sendLock = new(1, 1);
@@ -243,10 +243,9 @@ public sealed class SocketIoConnection : ISocketIoConnection
         {
             reason = $"the websocket failed: {e.Message}";
         }
-#pragma warning disable CA1031 // The loop must always end by closing the session, whatever went wrong.
         catch (Exception e)
-#pragma warning restore CA1031
         {
+            // The loop must always end by closing the session, whatever went wrong.
             _logger.Error(e, "Socket.IO receive loop failed");
             reason = $"the receive loop failed: {e.Message}";
         }

@@ -1,4 +1,4 @@
 namespace Wegent.Executor.Connection.SocketIo;
 
 /// <summary>A packet from the server that does not follow Engine.IO v4 / Socket.IO v5 (or uses binary, which we do not speak).</summary>
-public sealed class SocketIoProtocolException(string message) : Exception(message);
+internal sealed class SocketIoProtocolException(string message) : Exception(message);

@@ -1,0 +1,166 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Wegent.Executor.Connection.SocketIo;
+
+namespace Wegent.Executor.Tests.Connection.SocketIo;
+
+/// <summary>Connection behaviour against a scripted in-process server: hermetic and on fake time.</summary>
+public sealed class SocketIoConnectionTests
+{
+    [Fact]
+    public async Task Ping_is_answered_and_restarts_the_deadline_and_missed_pings_close_the_session()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection(time);
+        await server.AcceptAsync(connection, """{"sid":"s1","pingInterval":1000,"pingTimeout":500}""");
+
+        time.Advance(TimeSpan.FromMilliseconds(1000));
+        await server.SendAsync("2");
+        Assert.Equal("3", await server.ReceiveAsync());
+        time.Advance(TimeSpan.FromMilliseconds(1499));
+        Assert.False(connection.Closed.IsCompleted);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Contains("no ping", await connection.Closed.WaitAsync(TestTimeouts.Default), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Message_split_over_several_frames_is_reassembled()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+        var text = new string('z', 100_000);
+        var message = $$"""42/local-executor,["big",{"text":"{{text}}"}]""";
+
+        await server.SendFramesAsync(message[..7], message[7..50_000], message[50_000..]);
+        var received = await connection.Events.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal("big", received.Name);
+        Assert.Equal(text, received.Payload?["text"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Malformed_binary_and_foreign_packets_are_ignored_and_the_session_stays_open()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+
+        foreach (var bad in new[] { "", "9", "4garbage", "42/local-executor,[1", "43/local-executor,[]", "42/local-executor,{}", """42/other,["x"]""", "0{}" })
+        {
+            await server.SendAsync(bad);
+        }
+
+        await server.SendBinaryAsync([1, 2, 3]);
+        await server.SendAsync("""42/local-executor,["valid",1]""");
+        var received = await connection.Events.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal("valid", received.Name);
+        Assert.False(connection.Closed.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Engine_close_packet_closes_the_session_at_once()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+
+        await server.SendAsync("1");
+
+        Assert.Contains("Engine.IO session", await connection.Closed.WaitAsync(TestTimeouts.Default), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_error_with_a_bare_string_is_a_refusal_with_that_message()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        var connecting = connection.ConnectAsync(CancellationToken.None);
+        await server.SendAsync("""0{"sid":"s1","pingInterval":25000,"pingTimeout":20000}""");
+        await server.ReceiveAsync();
+
+        await server.SendAsync("44/local-executor,\"Not allowed\"");
+
+        var refused = await Assert.ThrowsAsync<SocketIoConnectRefusedException>(() => connecting.WaitAsync(TestTimeouts.Default));
+        Assert.Equal("Not allowed", refused.ServerMessage);
+    }
+
+    [Fact]
+    public async Task Connect_without_an_open_packet_times_out()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection(time, TimeSpan.FromSeconds(3));
+
+        var connecting = connection.ConnectAsync(CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(TestTimeouts.Default));
+        await connection.Closed.WaitAsync(TestTimeouts.Default);
+    }
+
+    [Fact]
+    public async Task Smaller_max_payload_from_the_server_lowers_the_limit_and_nothing_is_sent()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection, """{"sid":"s1","pingInterval":25000,"pingTimeout":20000,"maxPayload":100}""");
+
+        var error = await Assert.ThrowsAsync<SocketIoMessageTooLargeException>(() =>
+            connection.EmitAsync("big", JsonValue.Create(new string('x', 200)), CancellationToken.None));
+        await connection.EmitAsync("small", null, CancellationToken.None);
+
+        Assert.Equal(100, error.Limit);
+        Assert.Equal("""42/local-executor,["small",null]""", await server.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task Ack_timeout_on_fake_time_removes_the_pending_call_and_a_late_ack_is_ignored()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection(time);
+        await server.AcceptAsync(connection);
+
+        var call = connection.CallAsync("device:heartbeat", new JsonObject(), TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Equal("""42/local-executor,1["device:heartbeat",{}]""", await server.ReceiveAsync());
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TestTimeouts.Default));
+        Assert.Equal(0, connection.PendingCallCount);
+        await server.SendAsync("""43/local-executor,1[{"success":true}]""");
+        var next = connection.CallAsync("echo", null, TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.Equal("""42/local-executor,2["echo",null]""", await server.ReceiveAsync());
+        await server.SendAsync("""43/local-executor,2["second"]""");
+        Assert.Equal("second", (await next.WaitAsync(TestTimeouts.Default))?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Emit_before_connect_is_an_error()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => connection.EmitAsync("x", null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Dispose_sends_namespace_disconnect_then_closes_the_websocket()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+
+        var disposing = connection.DisposeAsync().AsTask();
+        Assert.Equal("41/local-executor,", await server.ReceiveAsync());
+        Assert.Null(await server.ReceiveAsync());
+        await server.AnswerCloseAsync();
+        await disposing.WaitAsync(TestTimeouts.Default);
+
+        Assert.Equal("the client closed the connection", await connection.Closed);
+        Assert.False(await connection.Events.WaitToReadAsync());
+    }
+}

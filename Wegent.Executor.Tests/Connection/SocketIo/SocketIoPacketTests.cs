@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using Wegent.Executor.Connection.SocketIo;
+
+namespace Wegent.Executor.Tests.Connection.SocketIo;
+
+public sealed class SocketIoPacketTests
+{
+    private const string Ns = "/local-executor";
+
+    [Fact]
+    public void Connect_with_auth_encodes_namespace_then_json()
+    {
+        var packet = new SocketIoPacket(SocketIoPacketType.Connect, Ns, null, new JsonObject { ["token"] = "x" });
+
+        Assert.Equal("""0/local-executor,{"token":"x"}""", packet.Encode());
+    }
+
+    [Fact]
+    public void Disconnect_keeps_the_trailing_comma() =>
+        Assert.Equal("1/local-executor,", new SocketIoPacket(SocketIoPacketType.Disconnect, Ns, null, null).Encode());
+
+    [Fact]
+    public void Default_namespace_has_no_prefix() =>
+        Assert.Equal("2[\"a\",1]", SocketIoPacket.EncodeEvent("/", null, "a", JsonValue.Create(1)));
+
+    [Fact]
+    public void Event_with_ack_id_encodes_name_and_payload()
+    {
+        var text = SocketIoPacket.EncodeEvent(Ns, 17, "device:register", new JsonObject { ["device_id"] = "hw-1" });
+
+        Assert.Equal("""2/local-executor,17["device:register",{"device_id":"hw-1"}]""", text);
+    }
+
+    [Fact]
+    public void Event_with_null_payload_sends_json_null() =>
+        Assert.Equal("""2/local-executor,["ping",null]""", SocketIoPacket.EncodeEvent(Ns, null, "ping", null));
+
+    [Fact]
+    public void Event_keeps_non_ascii_text_as_utf8() =>
+        Assert.Equal("""2/local-executor,["m","你好"]""", SocketIoPacket.EncodeEvent(Ns, null, "m", JsonValue.Create("你好")));
+
+    [Fact]
+    public void Encoding_leaves_the_callers_node_reusable()
+    {
+        var payload = new JsonObject { ["a"] = 1 };
+
+        SocketIoPacket.EncodeEvent(Ns, 1, "x", payload);
+        var second = SocketIoPacket.EncodeEvent(Ns, 2, "x", payload);
+
+        Assert.Null(payload.Parent);
+        Assert.Equal("""2/local-executor,2["x",{"a":1}]""", second);
+    }
+
+    [Theory]
+    [InlineData("""0/local-executor,{"sid":"abc"}""", SocketIoPacketType.Connect, Ns, null, """{"sid":"abc"}""")]
+    [InlineData("1/local-executor,", SocketIoPacketType.Disconnect, Ns, null, null)]
+    [InlineData("""2/local-executor,["tick",{"i":1}]""", SocketIoPacketType.Event, Ns, null, """["tick",{"i":1}]""")]
+    [InlineData("""3/local-executor,17[{"success":true}]""", SocketIoPacketType.Ack, Ns, 17L, """[{"success":true}]""")]
+    [InlineData("""4/local-executor,{"message":"Invalid or expired token"}""", SocketIoPacketType.ConnectError, Ns, null, """{"message":"Invalid or expired token"}""")]
+    [InlineData("""2["x"]""", SocketIoPacketType.Event, "/", null, """["x"]""")]
+    [InlineData("""3/local-executor?v=1,9007199254740993[]""", SocketIoPacketType.Ack, Ns, 9007199254740993L, "[]")]
+    [InlineData("1/local-executor", SocketIoPacketType.Disconnect, Ns, null, null)]
+    public void Decode_reads_every_part(string text, object type, string ns, long? ackId, string? json)
+    {
+        var packet = SocketIoPacket.Decode(text);
+
+        Assert.Equal((SocketIoPacketType)type, packet.Type);
+        Assert.Equal(ns, packet.Namespace);
+        Assert.Equal(ackId, packet.AckId);
+        Assert.Equal(json, packet.Data?.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""0/local-executor,{"token":"x"}""")]
+    [InlineData("1/local-executor,")]
+    [InlineData("""3/local-executor,5[{"a":[1,2,"ü"]}]""")]
+    [InlineData("4/local-executor,\"refused\"")]
+    public void Decode_then_encode_round_trips(string text) =>
+        Assert.Equal(text, SocketIoPacket.Decode(text).Encode());
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("9")]
+    [InlineData("""51-/local-executor,["x",{"_placeholder":true,"num":0}]""")]
+    [InlineData("""6/local-executor,1[]""")]
+    [InlineData("""2/local-executor,["x",""")]
+    [InlineData("""3/local-executor,99999999999999999999[]""")]
+    [InlineData("""2/local-executor,abc""")]
+    public void Decode_rejects_malformed_or_binary_packets(string text) =>
+        Assert.Throws<SocketIoProtocolException>(() => SocketIoPacket.Decode(text));
+
+    [Fact]
+    public void TakeEvent_returns_name_and_first_argument_without_a_parent()
+    {
+        var received = SocketIoPacket.Decode("""2/local-executor,["task:cancel",{"subtask_id":5},"extra"]""").TakeEvent();
+
+        Assert.Equal("task:cancel", received.Name);
+        Assert.Equal(5, received.Payload?["subtask_id"]?.GetValue<int>());
+        Assert.Null(received.Payload?.Parent);
+    }
+
+    [Fact]
+    public void TakeEvent_without_arguments_has_null_payload() =>
+        Assert.Null(SocketIoPacket.Decode("""2/local-executor,["bare"]""").TakeEvent().Payload);
+
+    [Theory]
+    [InlineData("""2/local-executor,[]""")]
+    [InlineData("""2/local-executor,[1,2]""")]
+    [InlineData("""2/local-executor,{"name":"x"}""")]
+    [InlineData("2/local-executor,")]
+    public void TakeEvent_rejects_data_that_is_not_a_named_event(string text) =>
+        Assert.Throws<SocketIoProtocolException>(() => SocketIoPacket.Decode(text).TakeEvent());
+
+    [Fact]
+    public void TakeAckResult_returns_the_first_argument_or_null()
+    {
+        Assert.Equal(true, SocketIoPacket.Decode("""3/local-executor,1[{"success":true}]""").TakeAckResult()?["success"]?.GetValue<bool>());
+        Assert.Null(SocketIoPacket.Decode("3/local-executor,1[]").TakeAckResult());
+        Assert.Throws<SocketIoProtocolException>(() => SocketIoPacket.Decode("""3/local-executor,1{"a":1}""").TakeAckResult());
+    }
+
+    [Theory]
+    [InlineData("""4/local-executor,{"message":"Invalid or expired token"}""", "Invalid or expired token")]
+    [InlineData("4/local-executor,\"Not allowed\"", "Not allowed")]
+    [InlineData("4/local-executor,", null)]
+    [InlineData("""4/local-executor,{"code":3}""", """{"code":3}""")]
+    public void ReadConnectErrorMessage_accepts_every_server_generation(string text, string? expected) =>
+        Assert.Equal(expected, SocketIoPacket.Decode(text).ReadConnectErrorMessage());
+}
