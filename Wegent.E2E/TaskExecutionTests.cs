@@ -62,8 +62,15 @@ public sealed class TaskExecutionTests
         var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
 
         Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
-        Assert.Equal(subtask["result"]!["value"]!.GetValue<string>(), subtask["streamed_text"]!.GetValue<string>());
-        AssertNoProtocolFaults(await backend.Api.TaskAsync(taskId));
+        var final = subtask["result"]!["value"]!.GetValue<string>();
+        Assert.Equal(final, subtask["streamed_text"]!.GetValue<string>());
+        var task = await backend.Api.TaskAsync(taskId);
+        var values = Events(task, "task:progress").Where(e => e["direction"]?.GetValue<string>() == "in")
+            .Select(e => e["payload"]!["result"]!["value"]!.GetValue<string>()).Where(v => v.Length > 0).ToArray();
+        Assert.True(values.Distinct().Count() >= 3, $"the answer should grow over several snapshots, saw {values.Length}");
+        Assert.All(values.Zip(values.Skip(1)), pair => Assert.StartsWith(pair.First, pair.Second, StringComparison.Ordinal));
+        Assert.StartsWith(values[^1], final, StringComparison.Ordinal);
+        AssertNoProtocolFaults(task);
     }
 
     [E2EFact]

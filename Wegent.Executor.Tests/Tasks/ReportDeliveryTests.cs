@@ -47,6 +47,22 @@ public sealed class ReportDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task Milestones_are_sent_in_order_and_never_coalesced_away()
+    {
+        _channel.SetReady();
+        await using var delivery = Create(TimeProvider.System, TimeSpan.FromMilliseconds(20));
+        var source = new CountingSource();
+        for (var i = 0; i < 5; i++) source.Next();
+
+        delivery.Milestone(new TaskProgressMessage { TaskId = 1, SubtaskId = 2, Progress = 10, Status = KnownStatuses.Running, Result = new TaskResult() });
+        delivery.Milestone(new TaskProgressMessage { TaskId = 1, SubtaskId = 2, Progress = 60, Status = KnownStatuses.Running, Result = new TaskResult() });
+        delivery.ProgressChanged(2, source.Next());
+        await Wait.UntilAsync(() => SentProgress().Length == 3, "three progress events");
+
+        Assert.Equal([10, 60, 6], SentProgress());
+    }
+
+    [Fact]
     public async Task Flushes_the_newest_snapshot_before_the_final_event_and_clears_the_outbox()
     {
         _channel.SetReady();

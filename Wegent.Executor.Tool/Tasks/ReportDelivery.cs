@@ -38,6 +38,9 @@ public sealed class ReportDelivery : IAsyncDisposable
 
     public void ProgressChanged(long subtaskId, IProgressSource source) => LaneOf(subtaskId).OfferProgress(source);
 
+    /// <summary>A stage the user must see (e.g. "started"): sent in order, never coalesced away, still one per interval.</summary>
+    public void Milestone(TaskProgressMessage message) => LaneOf(message.SubtaskId).OfferMilestone(message);
+
     /// <summary>Persists the final event, then delivers it after the newest progress snapshot.</summary>
     public void Finish(OutboxEntry final)
     {
@@ -91,6 +94,7 @@ public sealed class ReportDelivery : IAsyncDisposable
         private readonly long _subtaskId;
         private readonly Lock _gate = new();
         private readonly AsyncSignal _wake = new();
+        private readonly Queue<TaskProgressMessage> _milestones = new();
         private IProgressSource? _progress;
         private OutboxEntry? _final;
         private long _lastProgressSent = long.MinValue;
@@ -123,6 +127,17 @@ public sealed class ReportDelivery : IAsyncDisposable
             _wake.Set();
         }
 
+        public void OfferMilestone(TaskProgressMessage message)
+        {
+            lock (_gate)
+            {
+                if (_final is not null) return;
+                _milestones.Enqueue(message);
+            }
+
+            _wake.Set();
+        }
+
         public void OfferFinal(OutboxEntry final)
         {
             lock (_gate) _final = final;
@@ -137,17 +152,17 @@ public sealed class ReportDelivery : IAsyncDisposable
                 while (true)
                 {
                     _wake.Reset();
-                    IProgressSource? progress;
+                    bool progressPending;
                     OutboxEntry? final;
                     lock (_gate)
                     {
-                        // A cancel report is itself a progress event and replaces any pending snapshot.
-                        if (_final?.EventName == KnownEvents.TaskProgress) _progress = null;
-                        progress = _progress;
+                        // A cancel report is itself a progress event and replaces anything pending.
+                        if (_final?.EventName == KnownEvents.TaskProgress) DropPendingProgress();
+                        progressPending = _milestones.Count > 0 || _progress is not null;
                         final = _final;
                     }
 
-                    if (progress is not null)
+                    if (progressPending)
                     {
                         var wait = final is null ? TimeUntilNextProgress() : TimeSpan.Zero;
                         if (wait > TimeSpan.Zero)
@@ -156,7 +171,7 @@ public sealed class ReportDelivery : IAsyncDisposable
                             continue;
                         }
 
-                        await SendProgressAsync(progress, cancellationToken).ConfigureAwait(false);
+                        await SendProgressAsync(cancellationToken).ConfigureAwait(false);
                     }
                     else if (final is not null)
                     {
@@ -182,35 +197,66 @@ public sealed class ReportDelivery : IAsyncDisposable
                 ? TimeSpan.Zero
                 : _owner._settings.ProgressInterval - _owner._time.GetElapsedTime(_lastProgressSent);
 
-        private async Task SendProgressAsync(IProgressSource progress, CancellationToken cancellationToken)
+        /// <summary>Sends the oldest milestone, else the newest snapshot. Whatever fails to send stays pending.</summary>
+        private async Task SendProgressAsync(CancellationToken cancellationToken)
         {
             await _owner._channel.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+            TaskProgressMessage? milestone;
+            IProgressSource? snapshot = null;
             lock (_gate)
             {
-                // While waiting for the connection a cancel report may have arrived; it replaces any snapshot.
-                if (_final?.EventName == KnownEvents.TaskProgress) return;
-                if (ReferenceEquals(_progress, progress)) _progress = null;
+                // While waiting for the connection a cancel report may have arrived; it replaces anything pending.
+                if (_final?.EventName == KnownEvents.TaskProgress)
+                {
+                    DropPendingProgress();
+                    return;
+                }
+
+                if (!_milestones.TryPeek(out milestone))
+                {
+                    snapshot = _progress;
+                    _progress = null;
+                }
             }
 
-            var message = progress.Snapshot();
+            var message = milestone ?? snapshot?.Snapshot();
             if (message is null) return;
             try
             {
                 _lastProgressSent = _owner._time.GetTimestamp();
                 await _owner._channel.CallAsync(KnownEvents.TaskProgress, ProtocolJson.ToNode(message), _owner._settings.AckTimeout, cancellationToken)
                     .ConfigureAwait(false);
+                if (milestone is not null)
+                {
+                    lock (_gate) _milestones.TryDequeue(out _);
+                }
             }
             catch (Exception ex) when (ex is TimeoutException or SocketIoDisconnectedException)
             {
                 // Keep it unless something newer arrived; the newest is sent once the connection is back.
-                lock (_gate) _progress ??= _final is null ? progress : null;
+                if (snapshot is not null)
+                {
+                    lock (_gate) _progress ??= _final is null ? snapshot : null;
+                }
+
                 _owner._logger.Debug("Progress of subtask {SubtaskId} not acknowledged ({Reason}); will resend the newest", _subtaskId, ex.Message);
                 await Task.Delay(_owner._settings.RetryPause, _owner._time, cancellationToken).ConfigureAwait(false);
             }
             catch (SocketIoMessageTooLargeException ex)
             {
+                if (milestone is not null)
+                {
+                    lock (_gate) _milestones.TryDequeue(out _);
+                }
+
                 _owner._logger.Error("Progress of subtask {SubtaskId} dropped: {Reason}", _subtaskId, ex.Message);
             }
+        }
+
+        private void DropPendingProgress()
+        {
+            _progress = null;
+            _milestones.Clear();
         }
 
         /// <returns>True when the final event needs no more sending.</returns>

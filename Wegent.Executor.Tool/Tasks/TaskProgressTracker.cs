@@ -46,6 +46,7 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
         }
     }
 
+    /// <summary>Moves to a named stage; the caller reports it as a milestone (it must not be coalesced away).</summary>
     public void SetStage(int progress, string message)
     {
         lock (_gate)
@@ -53,8 +54,6 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
             _progress = progress;
             _message = message;
         }
-
-        _changed(this);
     }
 
     public void OnEvent(AgentEvent agentEvent)

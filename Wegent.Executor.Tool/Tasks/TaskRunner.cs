@@ -9,6 +9,7 @@ namespace Wegent.Executor.Tasks;
 /// <summary>Runs one subtask: prepares its workspace, runs the agent, reports progress and exactly one final event.</summary>
 public sealed class TaskRunner
 {
+    public const int TaskStartedProgress = 10;
     public const string ShutdownMessage = "The executor was stopped while this task was running.";
 
     private readonly IAgent _agent;
@@ -33,12 +34,12 @@ public sealed class TaskRunner
     {
         var tracker = new TaskProgressTracker(request, _time, _sizeLimit, t => _delivery.ProgressChanged(request.SubtaskId, t));
         _logger.Information("Task {TaskId} subtask {SubtaskId} started", request.TaskId, request.SubtaskId);
-        tracker.SetStage(10, KnownProgressMessages.TaskStarted);
+        ReportStage(tracker, TaskStartedProgress, KnownProgressMessages.TaskStarted);
         AgentOutcome outcome;
         try
         {
             var agentRequest = PrepareAgentRequest(request);
-            tracker.SetStage(TaskProgressTracker.AgentStartedProgress, KnownProgressMessages.InitializeAgent);
+            ReportStage(tracker, TaskProgressTracker.AgentStartedProgress, KnownProgressMessages.InitializeAgent);
             outcome = await _agent.RunAsync(agentRequest, tracker, control.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -58,6 +59,12 @@ public sealed class TaskRunner
         }
 
         Report(request, tracker, outcome, control.Reason);
+    }
+
+    private void ReportStage(TaskProgressTracker tracker, int progress, string message)
+    {
+        tracker.SetStage(progress, message);
+        if (tracker.Snapshot() is { } snapshot) _delivery.Milestone(snapshot);
     }
 
     /// <summary>Reports a subtask that was cancelled while still queued.</summary>
