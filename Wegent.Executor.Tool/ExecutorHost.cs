@@ -43,11 +43,16 @@ public sealed class ExecutorHost(
             new DeliverySettings { ProgressInterval = options.ProgressInterval }, time, For("delivery"));
         await using (delivery.ConfigureAwait(false))
         {
-            var runner = new TaskRunner(agent, delivery, new WorkspaceLayout(options.WorkspaceRoot), new TaskRunnerSettings
-            {
-                FallbackApiKey = options.AnthropicApiKey,
-                AgentFailureHelp = help.AgentInitializationFailed,
-            }, time, For("task"));
+            var layout = new WorkspaceLayout(options.WorkspaceRoot);
+            var runner = new TaskRunner(
+                agent,
+                delivery,
+                layout,
+                new TaskDirectoryPreparer(layout),
+                new AgentSetup(layout, new AgentSetupSettings { FallbackApiKey = options.AnthropicApiKey }),
+                new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
+                time,
+                For("task"));
             var queue = new TaskQueue(options.MaxConcurrentTasks, runner.RunAsync, runner.ReportCancelledBeforeStart, For("tasks"));
             var intake = new TaskIntake(queue, runner, session, For("tasks"));
 

@@ -15,16 +15,28 @@ public sealed class TaskRunner
     private readonly IAgent _agent;
     private readonly ReportDelivery _delivery;
     private readonly WorkspaceLayout _workspace;
+    private readonly IWorkspacePreparer _workspacePreparer;
+    private readonly AgentSetup _agentSetup;
     private readonly TaskRunnerSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly MessageSizeLimit _sizeLimit = new();
 
-    public TaskRunner(IAgent agent, ReportDelivery delivery, WorkspaceLayout workspace, TaskRunnerSettings settings, TimeProvider time, ILogger logger)
+    public TaskRunner(
+        IAgent agent,
+        ReportDelivery delivery,
+        WorkspaceLayout workspace,
+        IWorkspacePreparer workspacePreparer,
+        AgentSetup agentSetup,
+        TaskRunnerSettings settings,
+        TimeProvider time,
+        ILogger logger)
     {
         _agent = agent;
         _delivery = delivery;
         _workspace = workspace;
+        _workspacePreparer = workspacePreparer;
+        _agentSetup = agentSetup;
         _settings = settings;
         _time = time;
         _logger = logger;
@@ -38,9 +50,15 @@ public sealed class TaskRunner
         AgentOutcome outcome;
         try
         {
-            var agentRequest = PrepareAgentRequest(request);
+            var workspace = await _workspacePreparer.PrepareAsync(request, control.Token).ConfigureAwait(false);
+            var agentRequest = _agentSetup.Create(request, workspace);
             ReportStage(tracker, TaskProgressTracker.AgentStartedProgress, KnownProgressMessages.InitializeAgent);
             outcome = await _agent.RunAsync(agentRequest, tracker, control.Token).ConfigureAwait(false);
+        }
+        catch (WorkspaceException ex)
+        {
+            _logger.Error("Task {TaskId} subtask {SubtaskId}: {Error}", request.TaskId, request.SubtaskId, ex.Message);
+            outcome = new AgentOutcome(AgentOutcomeStatus.Failed, null, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -86,28 +104,6 @@ public sealed class TaskRunner
             ErrorMessage = TextShortener.Shorten(error, 2_000),
         };
         _delivery.Finish(new OutboxEntry(taskId, subtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete)));
-    }
-
-    private AgentRequest PrepareAgentRequest(TaskRequest request)
-    {
-        var taskDirectory = _workspace.TaskDirectory(request.TaskId);
-        Directory.CreateDirectory(taskDirectory);
-        var configDirectory = _workspace.AgentConfigDirectory(request.TaskId);
-        var environment = AgentEnvironment.Build(request.Bot, Environment.GetEnvironmentVariable, _settings.FallbackApiKey);
-        var settings = new JsonObject { ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
-        WorkspaceLayout.WritePrivateFile(Path.Combine(configDirectory, "settings.json"), settings.ToJsonString());
-
-        return new AgentRequest
-        {
-            TaskId = request.TaskId,
-            SubtaskId = request.SubtaskId,
-            Prompt = request.Prompt,
-            WorkingDirectory = taskDirectory,
-            ConfigDirectory = configDirectory,
-            Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
-            SystemPrompt = request.Bot?.SystemPrompt,
-            ResumeSessionId = request.NewSession ? null : _workspace.ReadSessionId(request.TaskId),
-        };
     }
 
     private void Report(TaskRequest request, TaskProgressTracker tracker, AgentOutcome outcome, StopReason stopReason)
@@ -180,8 +176,6 @@ public sealed class TaskRunner
 
 public sealed record TaskRunnerSettings
 {
-    public string? FallbackApiKey { get; init; }
-
     /// <summary>Builds the troubleshooting text shown when the agent fails before producing anything.</summary>
     public Func<string?, string> AgentFailureHelp { get; init; } = error => $"Agent initialization failed: {error}";
 }

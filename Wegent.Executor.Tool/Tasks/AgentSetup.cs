@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using Wegent.Executor.Agents;
+using Wegent.Executor.Protocol;
+using Wegent.Executor.Workspace;
+
+namespace Wegent.Executor.Tasks;
+
+/// <summary>Turns a task and its prepared workspace into what the agent runs: prompt, environment, config directory,
+/// system prompt and the session to resume.</summary>
+public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settings)
+{
+    public AgentRequest Create(TaskRequest request, PreparedWorkspace workspace)
+    {
+        var configDirectory = layout.AgentConfigDirectory(request.TaskId);
+        var environment = AgentEnvironment.Build(request.Bot, settings.ExecutorVariable, settings.FallbackApiKey);
+        var agentSettings = new JsonObject { ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
+        WorkspaceLayout.WritePrivateFile(Path.Combine(configDirectory, "settings.json"), agentSettings.ToJsonString());
+
+        return new AgentRequest
+        {
+            TaskId = request.TaskId,
+            SubtaskId = request.SubtaskId,
+            Prompt = request.Prompt,
+            WorkingDirectory = workspace.WorkingDirectory,
+            ConfigDirectory = configDirectory,
+            Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
+            SystemPrompt = request.Bot?.SystemPrompt,
+            ResumeSessionId = request.NewSession ? null : layout.ReadSessionId(request.TaskId),
+        };
+    }
+}
+
+public sealed record AgentSetupSettings
+{
+    /// <summary>The executor's own key, used when a task brings no credential.</summary>
+    public string? FallbackApiKey { get; init; }
+
+    /// <summary>Reads the executor's environment, for <c>${NAME}</c> values in a task's model settings.</summary>
+    public Func<string, string?> ExecutorVariable { get; init; } = Environment.GetEnvironmentVariable;
+}
