@@ -20,7 +20,7 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
         {
             TaskId = request.TaskId,
             SubtaskId = request.SubtaskId,
-            Prompt = request.Prompt,
+            Prompt = workspace.Prompt ?? request.Prompt,
             WorkingDirectory = workspace.WorkingDirectory,
             ConfigDirectory = configDirectory,
             Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),

@@ -13,6 +13,9 @@ public sealed record PreparedWorkspace
 
     /// <summary>The checkout, when the task names a repository.</summary>
     public string? RepositoryDirectory { get; init; }
+
+    /// <summary>The prompt as preparation left it (e.g. attachments resolved to local paths); null keeps the task's.</summary>
+    public string? Prompt { get; init; }
 }
 
 /// <summary>Puts a task's files in place before the agent runs (directories; later: clone, skills, attachments).</summary>
