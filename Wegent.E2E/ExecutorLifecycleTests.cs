@@ -34,6 +34,34 @@ public sealed class ExecutorLifecycleTests
     }
 
     [E2EFact]
+    public async Task A_generic_refusal_is_retried_and_exits_with_code_3_after_three_in_a_row()
+    {
+        await using var backend = await DevBackend.StartAsync(new() { ["WEGENT_DEV_REFUSAL_STYLE"] = "generic" });
+        await using var executor = ExecutorProcess.Start(backend, token: "not-a-valid-token");
+
+        var exitCode = await executor.Process.WaitForExitAsync();
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("Connection refused by server", executor.Process.Output, StringComparison.Ordinal);
+        Assert.Contains("may be invalid or expired, or the backend is shutting down (3 times in a row; giving up)", executor.Process.Output, StringComparison.Ordinal);
+    }
+
+    [E2EFact]
+    public async Task A_second_executor_on_the_same_home_fails_at_once()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await executor.Process.WaitForLineAsync("Registered as device");
+
+        await using var second = executor.StartSecondOnSameHome();
+        var exitCode = await second.WaitForExitAsync();
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"Another wegent-executor is already running with home {executor.Home} (pid {executor.Process.Id})", second.Output, StringComparison.Ordinal);
+        Assert.False(executor.Process.HasExited);
+    }
+
+    [E2EFact]
     public async Task Waits_for_a_backend_that_is_not_up_yet()
     {
         await using var backend = await DevBackend.StartAsync();

@@ -49,8 +49,13 @@ public sealed class ExecutorProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the executor again on the same home (after it exited or was killed).</summary>
-    public void Launch() =>
-        Process = ManagedProcess.Start("executor", TestEnvironment.ExecutorPath, [], HomeDirectory.FullName, _environment);
+    public void Launch() => Process = StartProcess("executor");
+
+    /// <summary>A second executor on this one's home, with the same settings (the caller disposes it).</summary>
+    public ManagedProcess StartSecondOnSameHome() => StartProcess("second executor");
+
+    private ManagedProcess StartProcess(string name) =>
+        ManagedProcess.Start(name, TestEnvironment.ExecutorPath, [], HomeDirectory.FullName, _environment);
 
     public async ValueTask DisposeAsync()
     {

@@ -34,6 +34,26 @@ public sealed partial class ExecutorLineFormatterTests
     }
 
     [Fact]
+    public void Values_in_the_message_are_printed_plainly_without_quotes()
+    {
+        using var logger = new LoggerConfiguration().WriteTo.Sink(new CapturingSink(out var events)).CreateLogger();
+        logger.Information("Connecting to {Url} as {Name} ({Kind})", new Uri("http://127.0.0.1:8000/"), "dev", DayOfWeek.Monday);
+
+        var line = Format(Assert.Single(events));
+
+        Assert.EndsWith(" - INFO - Connecting to http://127.0.0.1:8000/ as dev (Monday)" + Environment.NewLine, line, StringComparison.Ordinal);
+    }
+
+    private sealed class CapturingSink : ILogEventSink
+    {
+        private readonly List<LogEvent> _events = [];
+
+        public CapturingSink(out List<LogEvent> events) => events = _events;
+
+        public void Emit(LogEvent logEvent) => _events.Add(logEvent);
+    }
+
+    [Fact]
     public void Caller_part_is_left_out_when_unknown_or_not_wanted()
     {
         var withoutCaller = Format(LogEvents.Create("m", LogEventLevel.Warning, ("Component", "tasks")));

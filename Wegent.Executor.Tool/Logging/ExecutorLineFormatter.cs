@@ -14,7 +14,7 @@ public sealed class ExecutorLineFormatter(bool includeCaller) : ITextFormatter
     private const string DefaultComponent = "executor";
     private const string Separator = " - ";
 
-    private readonly MessageTemplateTextFormatter _messageAndException = new("{Message:lj}{NewLine}{Exception}", CultureInfo.InvariantCulture);
+    private readonly MessageTemplateTextFormatter _messageAndException = new("{Message:l}{NewLine}{Exception}", CultureInfo.InvariantCulture);
 
     public void Format(LogEvent logEvent, TextWriter output)
     {
