@@ -76,6 +76,25 @@ public sealed class ExecutorLifecycleTests
     }
 
     [E2EFact]
+    public async Task A_task_interrupted_by_SIGKILL_is_reported_failed_after_the_restart()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "go slowly", ["scenario"] = "slow:60" });
+        await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["streamed_text"]?.GetValue<string>() is { Length: > 0 }, "streaming");
+
+        executor.Process.Signal(PosixSignalKind.Kill);
+        await executor.Process.WaitForExitAsync();
+        ProcessScan.KillUnder(executor.Workspace);
+        executor.Launch();
+
+        var subtask = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId,
+            s => s["error_message"]?.GetValue<string>()?.Contains("executor restarted", StringComparison.Ordinal) == true, "reported as interrupted");
+        Assert.Equal("FAILED", subtask["status"]!.GetValue<string>());
+    }
+
+    [E2EFact]
     public async Task SIGTERM_during_a_task_reports_it_and_exits_0()
     {
         await using var backend = await DevBackend.StartAsync();

@@ -39,7 +39,8 @@ public sealed class ExecutorHost(
             ConnectionFailureHelp = help.ConnectionFailed,
         }, registration, time, For("connection"));
 
-        var delivery = new ReportDelivery(session, new Outbox(options.OutboxDirectory, For("outbox")),
+        var outbox = new Outbox(options.OutboxDirectory, For("outbox"));
+        var delivery = new ReportDelivery(session, outbox,
             new DeliverySettings { ProgressInterval = options.ProgressInterval }, time, For("delivery"));
         await using (delivery.ConfigureAwait(false))
         {
@@ -53,11 +54,21 @@ public sealed class ExecutorHost(
                 new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
                 time,
                 For("task"));
-            var queue = new TaskQueue(options.MaxConcurrentTasks, runner.RunAsync, runner.ReportCancelledBeforeStart, For("tasks"));
+            var journal = new RunJournal(options.RunJournalDirectory, For("tasks"));
+            var queue = new TaskQueue(
+                options.MaxConcurrentTasks,
+                (request, control) => journal.TrackAsync(request, () => runner.RunAsync(request, control)),
+                runner.ReportCancelledBeforeStart,
+                For("tasks"));
             var intake = new TaskIntake(queue, runner, session, For("tasks"));
 
             var resumed = delivery.ResumeFromOutbox();
             if (resumed > 0) logger.Information("Resending {Count} final result(s) left in the outbox", resumed);
+            foreach (var interrupted in journal.TakeInterrupted())
+            {
+                // A final already in the outbox means the run did finish; it is being resent.
+                if (!outbox.Contains(interrupted.SubtaskId)) runner.ReportInterrupted(interrupted);
+            }
 
             using var sessionStop = new CancellationTokenSource();
             var sessionRun = session.RunAsync(intake, sessionStop.Token);

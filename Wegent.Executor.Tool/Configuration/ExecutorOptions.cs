@@ -29,6 +29,7 @@ public sealed record ExecutorOptions
 
     public string LogFilePath => Path.Combine(LogDirectory, LogFileName);
     public string OutboxDirectory => Path.Combine(Home, "outbox");
+    public string RunJournalDirectory => Path.Combine(Home, "running");
     public string SkillsCacheDirectory => Path.Combine(Home, "cache", "skills");
     public string DeviceIdFile => Path.Combine(Home, "device_id");
     public string LockFile => Path.Combine(Home, "executor.lock");

@@ -80,6 +80,8 @@ public sealed class Outbox(string directory, ILogger logger)
         return entries;
     }
 
+    public bool Contains(long subtaskId) => File.Exists(PathOf(subtaskId));
+
     public int Count => System.IO.Directory.Exists(Directory) ? System.IO.Directory.EnumerateFiles(Directory, "subtask-*.json").Count() : 0;
 
     private string PathOf(long subtaskId) => Path.Combine(Directory, $"subtask-{subtaskId}.json");

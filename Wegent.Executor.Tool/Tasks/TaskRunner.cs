@@ -11,6 +11,7 @@ public sealed class TaskRunner
 {
     public const int TaskStartedProgress = 10;
     public const string ShutdownMessage = "The executor was stopped while this task was running.";
+    public const string InterruptedMessage = "The task was interrupted: the executor restarted while it was running.";
 
     private readonly IAgent _agent;
     private readonly ReportDelivery _delivery;
@@ -83,6 +84,23 @@ public sealed class TaskRunner
     {
         tracker.SetStage(progress, message);
         if (tracker.Snapshot() is { } snapshot) _delivery.Milestone(snapshot);
+    }
+
+    /// <summary>Reports a subtask an earlier executor process was running when it died.</summary>
+    public void ReportInterrupted(InterruptedRun run)
+    {
+        _logger.Warning("Task {TaskId} subtask {SubtaskId} was interrupted by an executor restart; reporting it failed", run.TaskId, run.SubtaskId);
+        var complete = new TaskCompleteMessage
+        {
+            TaskId = run.TaskId,
+            SubtaskId = run.SubtaskId,
+            TaskTitle = run.TaskTitle,
+            SubtaskTitle = run.SubtaskTitle,
+            Status = KnownStatuses.Failed,
+            Result = new TaskResult { Workbench = new Workbench { Status = "failed", Summary = InterruptedMessage } },
+            ErrorMessage = InterruptedMessage,
+        };
+        _delivery.Finish(new OutboxEntry(run.TaskId, run.SubtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete)));
     }
 
     /// <summary>Reports a subtask that was cancelled while still queued.</summary>

@@ -1,0 +1,40 @@
+using System.Text.Json.Nodes;
+using Wegent.Executor.Protocol;
+using Wegent.Executor.Tasks;
+using Wegent.Executor.Tests.TestSupport;
+
+namespace Wegent.Executor.Tests.Tasks;
+
+public sealed class RunJournalTests : IDisposable
+{
+    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("journal-");
+
+    public void Dispose() => _directory.Delete(recursive: true);
+
+    private static TaskRequest Request(long subtaskId) =>
+        new() { TaskId = 7, SubtaskId = subtaskId, TaskTitle = "T", SubtaskTitle = "S", Prompt = "p", Raw = new JsonObject() };
+
+    [Fact]
+    public async Task A_finished_run_leaves_nothing_behind()
+    {
+        var journal = new RunJournal(_directory.FullName, new TestLog().Logger);
+
+        await journal.TrackAsync(Request(1), () => Task.CompletedTask);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => journal.TrackAsync(Request(2), () => throw new InvalidOperationException()));
+
+        Assert.Empty(new RunJournal(_directory.FullName, new TestLog().Logger).TakeInterrupted());
+    }
+
+    [Fact]
+    public void A_run_still_going_when_the_process_died_is_found_by_the_next_process_once()
+    {
+        var neverEnds = new TaskCompletionSource();
+        _ = new RunJournal(_directory.FullName, new TestLog().Logger).TrackAsync(Request(3), () => neverEnds.Task);
+
+        var next = new RunJournal(_directory.FullName, new TestLog().Logger);
+        var interrupted = Assert.Single(next.TakeInterrupted());
+
+        Assert.Equal(new InterruptedRun(7, 3, "T", "S"), interrupted);
+        Assert.Empty(next.TakeInterrupted());
+    }
+}
