@@ -42,6 +42,20 @@ public sealed class SocketIoConnectionTests
     }
 
     [Fact]
+    public async Task A_message_over_the_incoming_limit_closes_the_session_instead_of_filling_memory()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+        var frame = new string('z', 1024 * 1024);
+
+        var sending = server.SendFramesAsync([.. Enumerable.Repeat(frame, (SocketIoConnection.MaxIncomingMessageBytes / frame.Length) + 2)]);
+
+        Assert.Contains("over", await connection.Closed.WaitAsync(TestTimeouts.Default), StringComparison.Ordinal);
+        await sending.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
     public async Task Malformed_binary_and_foreign_packets_are_ignored_and_the_session_stays_open()
     {
         await using var server = await FakeEngineIoServer.StartAsync();

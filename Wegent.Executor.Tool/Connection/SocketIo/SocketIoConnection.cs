@@ -15,6 +15,13 @@ public sealed class SocketIoConnection : ISocketIoConnection
     private static readonly TimeSpan PoliteCloseTimeout = TimeSpan.FromSeconds(2);
     private const int ReceiveChunkBytes = 16 * 1024;
 
+    /// <summary>Largest message accepted from the server: well above the backend's own limit, low enough that a broken or
+    /// hostile server cannot exhaust memory.</summary>
+    internal const int MaxIncomingMessageBytes = 16 * 1024 * 1024;
+
+    /// <summary>A buffer grown past this by one large message is dropped afterwards, so memory returns to its baseline.</summary>
+    private const int RetainedBufferBytes = 1024 * 1024;
+
     private readonly SocketIoConnectionOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -211,11 +218,23 @@ public sealed class SocketIoConnection : ISocketIoConnection
     {
         var buffer = new ArrayBufferWriter<byte>(ReceiveChunkBytes);
         string reason;
+        void ShrinkBuffer()
+        {
+            if (buffer.Capacity > RetainedBufferBytes) buffer = new ArrayBufferWriter<byte>(ReceiveChunkBytes);
+        }
+
         try
         {
             while (true)
             {
+                ShrinkBuffer();
                 var type = await ReceiveMessageAsync(socket, buffer, cancellationToken).ConfigureAwait(false);
+                if (type is null)
+                {
+                    reason = $"the server sent a message over {MaxIncomingMessageBytes} bytes";
+                    break;
+                }
+
                 if (type == WebSocketMessageType.Close)
                 {
                     reason = $"the server closed the websocket ({socket.CloseStatus} {socket.CloseStatusDescription})".TrimEnd();
@@ -254,13 +273,15 @@ public sealed class SocketIoConnection : ISocketIoConnection
     }
 
     /// <summary>Reads one whole websocket message (all its frames) into <paramref name="buffer"/>.</summary>
-    private static async Task<WebSocketMessageType> ReceiveMessageAsync(WebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
+    /// <returns>The message type, or null when the message exceeds <see cref="MaxIncomingMessageBytes"/>.</returns>
+    private static async Task<WebSocketMessageType?> ReceiveMessageAsync(WebSocket socket, ArrayBufferWriter<byte> buffer, CancellationToken cancellationToken)
     {
         buffer.ResetWrittenCount();
         while (true)
         {
             var result = await socket.ReceiveAsync(buffer.GetMemory(ReceiveChunkBytes), cancellationToken).ConfigureAwait(false);
             buffer.Advance(result.Count);
+            if (buffer.WrittenCount > MaxIncomingMessageBytes) return null;
             if (result.MessageType == WebSocketMessageType.Close || result.EndOfMessage)
             {
                 return result.MessageType;
