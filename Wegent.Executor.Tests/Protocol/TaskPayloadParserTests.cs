@@ -60,6 +60,17 @@ public class TaskPayloadParserTests
     }
 
     [Fact]
+    public void Reads_ids_from_values_built_in_code_as_well_as_parsed_ones()
+    {
+        var payload = new JsonObject { ["task_id"] = 4, ["subtask_id"] = 5L, ["prompt"] = "p" };
+
+        var result = TaskPayloadParser.ParseExecute(payload);
+
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal((4L, 5L), (result.Value!.TaskId, result.Value.SubtaskId));
+    }
+
+    [Fact]
     public void Accepts_numeric_strings_as_ids()
     {
         var result = TaskPayloadParser.ParseExecute(Json("""{"task_id": "4", "subtask_id": "5", "prompt": ""}"""));

@@ -90,13 +90,12 @@ public static class TaskPayloadParser
     {
         error = null;
         var node = obj[key];
+        // Read numbers through their JSON text: a JsonValue built in code (e.g. from an int) does not convert to long.
         long? value = node switch
         {
-            null => null,
-            JsonValue v when v.TryGetValue<long>(out var l) => l,
-            JsonValue v when v.TryGetValue<double>(out var d) && d == Math.Floor(d) && Math.Abs(d) < long.MaxValue => (long)d,
-            JsonValue v when v.TryGetValue<string>(out var s)
-                && long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            JsonValue v when v.GetValueKind() == JsonValueKind.Number => IntegralNumber(v.ToJsonString()),
+            JsonValue v when v.GetValueKind() == JsonValueKind.String
+                && long.TryParse(v.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
             _ => null,
         };
 
@@ -105,6 +104,14 @@ public static class TaskPayloadParser
             ? $"{key} is missing: expected a positive integer"
             : $"{key} is {Shorten(node.ToJsonString())}: expected a positive integer";
         return null;
+    }
+
+    private static long? IntegralNumber(string json)
+    {
+        if (long.TryParse(json, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return whole;
+        return double.TryParse(json, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15
+            ? (long)d
+            : null;
     }
 
     private static bool TryReadString(JsonObject obj, string key, out string? value, out string error)
