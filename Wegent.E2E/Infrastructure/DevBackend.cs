@@ -7,7 +7,8 @@ namespace Wegent.E2E.Infrastructure;
 /// The model runs on its own so the backend can be killed and restarted while an agent is mid-request.</summary>
 public sealed class DevBackend : IAsyncDisposable
 {
-    public const string Token = "e2e-token";
+    /// <summary>The token every test executor uses, unless a test brings its own through WEGENT_DEV_TOKENS.</summary>
+    public const string DefaultToken = "e2e-token";
 
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("wegent-e2e-backend-");
     private readonly Dictionary<string, string?> _settings;
@@ -21,15 +22,18 @@ public sealed class DevBackend : IAsyncDisposable
         _settings = new Dictionary<string, string?>
         {
             ["WEGENT_DEV_DB"] = Path.Combine(_data.FullName, "dev.db"),
-            ["WEGENT_DEV_TOKENS"] = Token,
+            ["WEGENT_DEV_TOKENS"] = DefaultToken,
             ["WEGENT_DEV_MODEL_URL"] = ModelUrl,
             ["PYTHONDONTWRITEBYTECODE"] = "1",
         };
         foreach (var (key, value) in extraSettings) _settings[key] = value;
+        Token = _settings["WEGENT_DEV_TOKENS"]!.Split(',')[0];
         Api = new BackendApi(new Uri(Url), Token);
     }
 
     public int Port { get; }
+
+    public string Token { get; }
 
     public int ModelPort { get; }
 

@@ -31,7 +31,7 @@ public sealed class ExecutorProcess : IAsyncDisposable
         {
             ["HOME"] = home.FullName,
             ["WEGENT_BACKEND_URL"] = backend.Url,
-            ["WEGENT_AUTH_TOKEN"] = token ?? DevBackend.Token,
+            ["WEGENT_AUTH_TOKEN"] = token ?? backend.Token,
             ["WEGENT_EXECUTOR_HOME"] = Path.Combine(home.FullName, ".wegent-executor"),
             ["WEGENT_CLAUDE_CLI"] = TestEnvironment.ClaudeCli,
             ["CLAUDE_CODE_TMPDIR"] = home.FullName,
