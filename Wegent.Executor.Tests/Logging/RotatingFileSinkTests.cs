@@ -25,6 +25,22 @@ public sealed class RotatingFileSinkTests : IDisposable
     private static int BytesOf(int number) => Encoding.UTF8.GetByteCount(Line(number).MessageTemplate.Text + "\n");
 
     [Fact]
+    public void A_full_disk_is_reported_once_and_never_throws()
+    {
+        if (!File.Exists("/dev/full")) return; // Linux only: /dev/full fails every write with "No space left on device".
+        File.CreateSymbolicLink(LivePath, "/dev/full");
+        var failures = new List<string>();
+
+        using (var sink = new RotatingFileSink(LivePath, new MessageOnly(), maxBytes: 1_000_000, backupCount: 2, failures.Add))
+        {
+            for (var number = 0; number < 10; number++) sink.Emit(Line(number));
+        }
+
+        var failure = Assert.Single(failures);
+        Assert.Contains("space", failure, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Rotates_into_numbered_backups_keeping_the_live_name_and_dropping_the_oldest()
     {
         var perFile = 4;

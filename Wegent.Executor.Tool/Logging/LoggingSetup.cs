@@ -28,7 +28,8 @@ public static class LoggingSetup
                 options.LogFilePath,
                 new MaskingFormatter(new ExecutorLineFormatter(includeCaller: true), masker),
                 maxFileBytes ?? options.LogMaxSizeMegabytes * BytesPerMegabyte,
-                options.LogBackupCount));
+                options.LogBackupCount,
+                reason => Console.Out.Write(Troubleshooting.FileLoggingStopped(options.LogFilePath, masker.Mask(reason)))));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or SecurityException or ArgumentException or NotSupportedException)
         {

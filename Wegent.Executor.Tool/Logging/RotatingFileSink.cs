@@ -12,6 +12,9 @@ namespace Wegent.Executor.Logging;
 /// past the size limit it is closed and renamed to <c>.1</c>, older backups shift to <c>.2</c> ... <c>.N</c>, the oldest is
 /// dropped and a fresh live file is opened, so <c>tail -F</c> keeps working. With no backups the live file is truncated.
 /// One lock covers accounting, rotation and the write of a whole line, so a line is never torn across files.
+/// A write that fails (a full disk, a removed directory) never throws: the failure is reported once through
+/// <c>onWriteFailure</c>, lines are dropped from the file (the console still has them) and writing is retried after
+/// <see cref="RetryAfterFailure"/>.
 /// </summary>
 /// <remarks>Writes with its own append stream: Serilog.Sinks.File's FileSink constructor is obsolete (slated for removal
 /// from its public API), and its rolling sink names backups differently.</remarks>
@@ -24,12 +27,17 @@ public sealed class RotatingFileSink : ILogEventSink, IDisposable
     private readonly ITextFormatter _formatter;
     private readonly long _maxBytes;
     private readonly int _backupCount;
-    private FileStream _file;
+    private readonly Action<string> _onWriteFailure;
+    private FileStream? _file;
+    private long? _failedAt;
     private bool _disposed;
+
+    public static TimeSpan RetryAfterFailure { get; } = TimeSpan.FromSeconds(30);
 
     /// <param name="maxBytes">Size the live file must not exceed (unless a single line is larger).</param>
     /// <param name="backupCount">Rotated files kept; 0 truncates the live file instead.</param>
-    public RotatingFileSink(string path, ITextFormatter formatter, long maxBytes, int backupCount)
+    /// <param name="onWriteFailure">Told, once per failure, why the file cannot be written.</param>
+    public RotatingFileSink(string path, ITextFormatter formatter, long maxBytes, int backupCount, Action<string>? onWriteFailure = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         ArgumentOutOfRangeException.ThrowIfNegative(backupCount);
@@ -37,6 +45,7 @@ public sealed class RotatingFileSink : ILogEventSink, IDisposable
         _formatter = formatter;
         _maxBytes = maxBytes;
         _backupCount = backupCount;
+        _onWriteFailure = onWriteFailure ?? (_ => { });
         _file = Open();
     }
 
@@ -48,20 +57,45 @@ public sealed class RotatingFileSink : ILogEventSink, IDisposable
 
         lock (_gate)
         {
-            if (_disposed)
+            if (_disposed || (_failedAt is { } failedAt && Environment.TickCount64 - failedAt < (long)RetryAfterFailure.TotalMilliseconds))
             {
                 return;
             }
 
-            if (_file.Length > 0 && _file.Length + line.Length > _maxBytes)
+            try
             {
-                Rotate();
-            }
+                _file ??= Open();
+                if (_file.Length > 0 && _file.Length + line.Length > _maxBytes)
+                {
+                    Rotate();
+                }
 
-            // Flushed per line: the file is what people tail and what survives a crash.
-            _file.Write(line);
-            _file.Flush();
+                // Flushed per line: the file is what people tail and what survives a crash.
+                _file.Write(line);
+                _file.Flush();
+                _failedAt = null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _failedAt = Environment.TickCount64;
+                CloseQuietly();
+                _onWriteFailure(e.Message);
+            }
         }
+    }
+
+    private void CloseQuietly()
+    {
+        try
+        {
+            _file?.Dispose();
+        }
+        catch (IOException)
+        {
+            // The unwritten rest of the line is lost with the stream; the console has it.
+        }
+
+        _file = null;
     }
 
     public void Dispose()
@@ -69,7 +103,7 @@ public sealed class RotatingFileSink : ILogEventSink, IDisposable
         lock (_gate)
         {
             _disposed = true;
-            _file.Dispose();
+            CloseQuietly();
         }
     }
 
@@ -79,7 +113,7 @@ public sealed class RotatingFileSink : ILogEventSink, IDisposable
 
     private void Rotate()
     {
-        _file.Dispose();
+        _file?.Dispose();
         try
         {
             if (_backupCount == 0)

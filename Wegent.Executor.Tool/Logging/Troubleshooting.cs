@@ -29,6 +29,14 @@ public static class Troubleshooting
             $"The log directory {logDirectory} is writable",
             "There is enough disk space");
 
+    /// <summary>File logging worked but a write failed (e.g. the disk is full): console logging goes on.</summary>
+    public static string FileLoggingStopped(string logFile, string reason) =>
+        Block(
+            $"{FileLoggingFailedHeading}: writing {logFile} failed, continuing with console logs only (retrying every {RotatingFileSink.RetryAfterFailure.TotalSeconds:0} s)",
+            reason,
+            "There is enough disk space",
+            $"The log file {logFile} is writable");
+
     private static string Block(string heading, string? reason, params string[] checks)
     {
         var lines = new List<string> { reason is null ? heading : $"{heading}: {reason}", "Check:" };
