@@ -45,6 +45,8 @@ public static class ExecutorProgram
                 CliPath = options.ClaudeCliPath,
                 PermissionMode = options.PermissionMode,
                 IdleTimeout = options.AgentIdleTimeout,
+                MaxApiRetries = options.AgentMaxRetries,
+                ApiTimeout = options.AgentApiTimeout,
             });
             var host = new ExecutorHost(
                 options,

@@ -6,16 +6,34 @@ public sealed class E2EFactAttribute : FactAttribute
 {
     public E2EFactAttribute()
     {
-        Timeout = (int)(TestEnvironment.DefaultTimeout.TotalMilliseconds * 3);
-        if (Environment.GetEnvironmentVariable("WEGENT_E2E_REQUIRED") == "1") return;
-        if (!OperatingSystem.IsLinux()) Skip = "The E2E suite runs on Linux.";
-        else if (!Prerequisites.PythonReady) Skip = $"{TestEnvironment.Python} lacks fastapi/uvicorn/socketio: run scripts/test (or apt-get install python3-socketio python3-uvicorn python3-fastapi python3-jwt).";
-        else if (TestEnvironment.ClaudeCli is null) Skip = "The Claude Code CLI is missing: run scripts/test (or npm install @anthropic-ai/claude-code@2.1.197), or set WEGENT_CLAUDE_CLI.";
+        Timeout = Prerequisites.TestTimeoutMilliseconds;
+        Skip = Prerequisites.SkipReason();
+    }
+}
+
+/// <summary>A parametrised <see cref="E2EFactAttribute"/>.</summary>
+public sealed class E2ETheoryAttribute : TheoryAttribute
+{
+    public E2ETheoryAttribute()
+    {
+        Timeout = Prerequisites.TestTimeoutMilliseconds;
+        Skip = Prerequisites.SkipReason();
     }
 }
 
 internal static class Prerequisites
 {
+    public static int TestTimeoutMilliseconds => (int)(TestEnvironment.DefaultTimeout.TotalMilliseconds * 3);
+
+    public static string? SkipReason()
+    {
+        if (Environment.GetEnvironmentVariable("WEGENT_E2E_REQUIRED") == "1") return null;
+        if (!OperatingSystem.IsLinux()) return "The E2E suite runs on Linux.";
+        if (!PythonReady) return $"{TestEnvironment.Python} lacks fastapi/uvicorn/socketio: run scripts/test (or apt-get install python3-socketio python3-uvicorn python3-fastapi python3-jwt).";
+        if (TestEnvironment.ClaudeCli is null) return "The Claude Code CLI is missing: run scripts/test (or npm install @anthropic-ai/claude-code@2.1.197), or set WEGENT_CLAUDE_CLI.";
+        return null;
+    }
+
     public static bool PythonReady { get; } = Check();
 
     private static bool Check()

@@ -49,6 +49,19 @@ public sealed class ClaudeCodeAgentRealCliTests : IDisposable
     }
 
     [RealClaudeFact]
+    public async Task Real_cli_asked_to_resume_an_unknown_session_starts_a_fresh_one()
+    {
+        await using var server = new ScriptedAnthropicServer();
+        var request = Request(server) with { ResumeSessionId = Guid.NewGuid().ToString() };
+
+        var outcome = await new ClaudeCodeAgent(Options()).RunAsync(request, new RecordingObserver(), CancellationToken.None);
+
+        Assert.True(outcome.Status == AgentOutcomeStatus.Succeeded, outcome.ErrorMessage);
+        Assert.Equal("Hello from the scripted model.", outcome.ResultText);
+        Assert.NotEqual(request.ResumeSessionId, outcome.SessionId);
+    }
+
+    [RealClaudeFact]
     public async Task Real_cli_cancelled_during_a_bash_sleep_leaves_no_process()
     {
         var seconds = 600_000 + Random.Shared.Next(100_000);

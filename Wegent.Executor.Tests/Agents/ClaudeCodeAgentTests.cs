@@ -164,6 +164,7 @@ public sealed class ClaudeCodeAgentTests : IDisposable
         {
             Prompt = "multi word\nprompt",
             SystemPrompt = "Be brief.",
+            McpConfigPath = "/config/mcp.json",
             ResumeSessionId = "session-42",
         };
 
@@ -172,7 +173,7 @@ public sealed class ClaudeCodeAgentTests : IDisposable
         var args = _cli.ReadWorkFile("fake-claude.args").TrimEnd('\0').Split('\0');
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--permission-mode", "bypassPermissions",
-                "--system-prompt", "Be brief.", "--resume", "session-42"],
+                "--system-prompt", "Be brief.", "--mcp-config", "/config/mcp.json", "--resume", "session-42"],
             args);
         var env = _cli.ReadWorkFile("fake-claude.env").Split('\0', StringSplitOptions.RemoveEmptyEntries)
             .Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
@@ -182,7 +183,31 @@ public sealed class ClaudeCodeAgentTests : IDisposable
         Assert.Equal(_cli.ConfigDirectory, env["CLAUDE_CONFIG_DIR"]);
         Assert.Equal("1", env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"]);
         Assert.Equal("2", env["CLAUDE_CODE_MAX_RETRIES"]);
+        Assert.Equal("600000", env["API_TIMEOUT_MS"]);
         Assert.Equal(Environment.GetEnvironmentVariable("PATH"), env["PATH"]);
+    }
+
+    [LinuxFact]
+    public async Task A_session_the_cli_does_not_know_is_started_afresh_instead_of_failing()
+    {
+        var request = _cli.Request("resume_unknown") with { ResumeSessionId = "gone-session" };
+
+        var outcome = await new ClaudeCodeAgent(_cli.Options).RunAsync(request, _observer, CancellationToken.None);
+
+        Assert.Equal(AgentOutcomeStatus.Succeeded, outcome.Status);
+        Assert.Equal("fake-session-1", outcome.SessionId);
+        Assert.DoesNotContain("--resume", _cli.ReadWorkFile("fake-claude.args").Split('\0'));
+    }
+
+    [LinuxFact]
+    public async Task Other_failures_of_a_resumed_run_are_not_retried()
+    {
+        var request = _cli.Request("error_result") with { ResumeSessionId = "session-42" };
+
+        var outcome = await new ClaudeCodeAgent(_cli.Options).RunAsync(request, _observer, CancellationToken.None);
+
+        Assert.Equal(AgentOutcomeStatus.Failed, outcome.Status);
+        Assert.Single(_observer.Events.OfType<AgentSessionStarted>());
     }
 
     [Fact]

@@ -42,13 +42,30 @@ public sealed class ClaudeCodeStartInfoTests
     }
 
     [Fact]
-    public void Null_max_retries_leaves_the_cli_default()
+    public void Null_limits_leave_the_cli_defaults()
     {
         var environment = Environment();
 
-        ClaudeCodeStartInfo.ApplyEnvironment(environment, Request, new ClaudeCodeAgentOptions { MaxApiRetries = null }, Marker, isRoot: false);
+        ClaudeCodeStartInfo.ApplyEnvironment(
+            environment, Request, new ClaudeCodeAgentOptions { MaxApiRetries = null, ApiTimeout = null }, Marker, isRoot: false);
 
         Assert.DoesNotContain("CLAUDE_CODE_MAX_RETRIES", environment.Keys);
+        Assert.DoesNotContain("API_TIMEOUT_MS", environment.Keys);
+    }
+
+    [Fact]
+    public void Retry_and_timeout_limits_reach_the_cli_unless_the_environment_sets_them()
+    {
+        var options = new ClaudeCodeAgentOptions { MaxApiRetries = 0, ApiTimeout = TimeSpan.FromSeconds(2.5) };
+        var environment = Environment();
+        var preset = Environment(("API_TIMEOUT_MS", "1"));
+
+        ClaudeCodeStartInfo.ApplyEnvironment(environment, Request, options, Marker, isRoot: false);
+        ClaudeCodeStartInfo.ApplyEnvironment(preset, Request, options, Marker, isRoot: false);
+
+        Assert.Equal("0", environment["CLAUDE_CODE_MAX_RETRIES"]);
+        Assert.Equal("2500", environment["API_TIMEOUT_MS"]);
+        Assert.Equal("1", preset["API_TIMEOUT_MS"]);
     }
 
     [Theory]

@@ -63,6 +63,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal("claude", options.ClaudeCliPath);
         Assert.Equal("bypassPermissions", options.PermissionMode);
         Assert.Equal(TimeSpan.FromSeconds(1800), options.AgentIdleTimeout);
+        Assert.Equal(2, options.AgentMaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(600), options.AgentApiTimeout);
     }
 
     [Fact]
@@ -316,6 +318,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("WEGENT_CLAUDE_PERMISSION_MODE", "yolo")]
     [InlineData("WEGENT_EXECUTOR_LOG_FILE", "../escape.log")]
     [InlineData("LOCAL_AGENT_IDLE_TIMEOUT", "99999999")]
+    [InlineData("LOCAL_AGENT_MAX_RETRIES", "-1")]
+    [InlineData("LOCAL_AGENT_API_TIMEOUT", "0")]
     public void Out_of_range_or_malformed_values_are_rejected_naming_the_variable(string name, string value)
     {
         var message = ErrorOf(() => ConfigurationLoader.Load(NoCommandLine(), Environment((name, value))));

@@ -46,4 +46,26 @@ public class AgentEnvironmentTests
 
         Assert.Equal("own-key", env["ANTHROPIC_API_KEY"]);
     }
+
+    [Fact]
+    public void Decrypts_an_encrypted_api_key_and_auth_token()
+    {
+        var encrypted = Encrypt("real-key");
+
+        var ui = AgentEnvironment.Build(Bot($$"""{"model": "claude", "model_id": "m", "api_key": "{{encrypted}}"}"""), NoVariables, null);
+        var yaml = AgentEnvironment.Build(Bot($$"""{"ANTHROPIC_AUTH_TOKEN": "{{encrypted}}", "OTHER": "{{encrypted}}"}"""), NoVariables, null);
+
+        Assert.Equal("real-key", ui["ANTHROPIC_AUTH_TOKEN"]);
+        Assert.Equal("real-key", yaml["ANTHROPIC_AUTH_TOKEN"]);
+        Assert.Equal(encrypted, yaml["OTHER"]);
+    }
+
+    private static string Encrypt(string plain)
+    {
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = System.Text.Encoding.UTF8.GetBytes(TaskSecrets.DefaultKey);
+        var cipher = aes.EncryptCbc(System.Text.Encoding.UTF8.GetBytes(plain), System.Text.Encoding.UTF8.GetBytes(TaskSecrets.DefaultIv),
+            System.Security.Cryptography.PaddingMode.PKCS7);
+        return Convert.ToBase64String(cipher);
+    }
 }

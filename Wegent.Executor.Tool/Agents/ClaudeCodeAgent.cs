@@ -10,10 +10,30 @@ namespace Wegent.Executor.Agents;
 /// </summary>
 public sealed class ClaudeCodeAgent(ClaudeCodeAgentOptions options) : IAgent
 {
+    /// <summary>What the CLI says (on stderr) when <c>--resume</c> names a session it does not have.</summary>
+    private static readonly string[] UnknownSessionMessages = ["No conversation found", "--resume requires a valid session ID"];
+
+    /// <summary>A session that cannot be resumed (its files were removed, or it was saved by another CLI install) starts
+    /// a fresh one instead of failing the follow-up.</summary>
     public async Task<AgentOutcome> RunAsync(AgentRequest request, IAgentObserver observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(observer);
+        var outcome = await RunOnceAsync(request, observer, cancellationToken).ConfigureAwait(false);
+        if (request.ResumeSessionId is not null && IsUnknownSession(outcome))
+        {
+            outcome = await RunOnceAsync(request with { ResumeSessionId = null }, observer, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    private static bool IsUnknownSession(AgentOutcome outcome) =>
+        outcome is { Status: AgentOutcomeStatus.Failed, NumTurns: null or 0, ErrorMessage: { } error }
+        && UnknownSessionMessages.Any(m => error.Contains(m, StringComparison.Ordinal));
+
+    private async Task<AgentOutcome> RunOnceAsync(AgentRequest request, IAgentObserver observer, CancellationToken cancellationToken)
+    {
         if (cancellationToken.IsCancellationRequested)
         {
             return new AgentOutcome(AgentOutcomeStatus.Cancelled, null, ClaudeCodeOutcomeJudge.CancelledMessage);

@@ -11,6 +11,7 @@ public sealed record ClaudeCodeAgentOptions
     public static readonly TimeSpan DefaultInterruptGracePeriod = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultResultExitGracePeriod = TimeSpan.FromSeconds(5);
     public const int DefaultMaxApiRetries = 2;
+    public static readonly TimeSpan DefaultApiTimeout = TimeSpan.FromMinutes(10);
 
     /// <summary>A command name (searched on PATH) or a path to the CLI.</summary>
     public string CliPath { get; init; } = DefaultCliPath;
@@ -29,6 +30,10 @@ public sealed record ClaudeCodeAgentOptions
     /// <summary>CLAUDE_CODE_MAX_RETRIES for the child unless the environment already sets it; null leaves the CLI's
     /// default (about 10 retries over 3 minutes).</summary>
     public int? MaxApiRetries { get; init; } = DefaultMaxApiRetries;
+
+    /// <summary>API_TIMEOUT_MS for the child unless the environment already sets it: bounds one model request, so a
+    /// server that accepts and never answers fails the run; null leaves the CLI's default.</summary>
+    public TimeSpan? ApiTimeout { get; init; } = DefaultApiTimeout;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

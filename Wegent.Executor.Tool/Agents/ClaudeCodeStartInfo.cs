@@ -48,6 +48,12 @@ internal static class ClaudeCodeStartInfo
             yield return request.SystemPrompt;
         }
 
+        if (!string.IsNullOrEmpty(request.McpConfigPath))
+        {
+            yield return "--mcp-config";
+            yield return request.McpConfigPath;
+        }
+
         if (!string.IsNullOrEmpty(request.ResumeSessionId))
         {
             yield return "--resume";
@@ -82,6 +88,11 @@ internal static class ClaudeCodeStartInfo
         if (options.MaxApiRetries is { } retries)
         {
             environment.TryAdd("CLAUDE_CODE_MAX_RETRIES", retries.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (options.ApiTimeout is { } apiTimeout)
+        {
+            environment.TryAdd("API_TIMEOUT_MS", ((long)apiTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         // As root the CLI refuses bypassPermissions unless told it runs in a sandbox.

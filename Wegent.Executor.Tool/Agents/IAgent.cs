@@ -19,6 +19,8 @@ public sealed record AgentRequest
     /// <summary>Variables added to (value) or removed from (null) the executor's environment for the child.</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
     public string? SystemPrompt { get; init; }
+    /// <summary>A file for <c>--mcp-config</c>, when the task names MCP servers.</summary>
+    public string? McpConfigPath { get; init; }
     public string? ResumeSessionId { get; init; }
 }
 

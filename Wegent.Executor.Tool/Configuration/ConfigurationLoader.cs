@@ -53,6 +53,8 @@ public static class ConfigurationLoader
             ClaudeCliPath = sources.Find(KnownSettings.ClaudeCli)?.Value ?? SettingDefaults.ClaudeCli,
             PermissionMode = Optional(sources, KnownSettings.PermissionMode, SettingParser.Choice, SettingDefaults.PermissionMode),
             AgentIdleTimeout = Optional(sources, KnownSettings.AgentIdleTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds)),
+            AgentMaxRetries = Optional(sources, KnownSettings.AgentMaxRetries, SettingParser.Integer, SettingDefaults.AgentMaxRetries),
+            AgentApiTimeout = Optional(sources, KnownSettings.AgentApiTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds)),
         };
 
         CheckRelations(sources, options);

@@ -26,6 +26,8 @@ public sealed record ExecutorOptions
     public string ClaudeCliPath { get; init; } = SettingDefaults.ClaudeCli;
     public string PermissionMode { get; init; } = SettingDefaults.PermissionMode;
     public TimeSpan AgentIdleTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds);
+    public int AgentMaxRetries { get; init; } = SettingDefaults.AgentMaxRetries;
+    public TimeSpan AgentApiTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds);
 
     public string LogFilePath => Path.Combine(LogDirectory, LogFileName);
     public string OutboxDirectory => Path.Combine(Home, "outbox");

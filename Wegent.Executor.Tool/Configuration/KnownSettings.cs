@@ -223,13 +223,34 @@ public static class KnownSettings
         Maximum = 7 * OneDay,
     };
 
+    public static readonly SettingDefinition AgentMaxRetries = new()
+    {
+        EnvironmentVariable = "LOCAL_AGENT_MAX_RETRIES",
+        OptionName = "--agent-max-retries",
+        DefaultText = Invariant(SettingDefaults.AgentMaxRetries),
+        Description = "Retries of a failed model request (CLAUDE_CODE_MAX_RETRIES), so an API error fails the task in seconds.",
+        Kind = SettingKind.Integer,
+        Minimum = 0,
+        Maximum = 20,
+    };
+
+    public static readonly SettingDefinition AgentApiTimeout = new()
+    {
+        EnvironmentVariable = "LOCAL_AGENT_API_TIMEOUT",
+        OptionName = "--agent-api-timeout",
+        DefaultText = Invariant(SettingDefaults.AgentApiTimeoutSeconds),
+        Description = "Seconds one model request may take (API_TIMEOUT_MS) before it counts as failed.",
+        Kind = SettingKind.Seconds,
+        Maximum = OneDay,
+    };
+
     /// <summary>All settings in the order --help lists them. Declared last: static fields initialise in text order.</summary>
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
         ExecutorMode, BackendUrl, AuthToken, Home, WorkspaceRoot, LogDirectory, LogFile, LogMaxSize, LogBackupCount,
         LogLevel, HeartbeatInterval, HeartbeatTimeout, ReconnectDelay, ReconnectMaxDelay, AnthropicApiKey,
         SkillClearCache, MaxConcurrentTasks, ProgressInterval, GracefulShutdownTimeout, ClaudeCli, PermissionMode,
-        AgentIdleTimeout,
+        AgentIdleTimeout, AgentMaxRetries, AgentApiTimeout,
     ];
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -19,4 +19,6 @@ public static class SettingDefaults
     public const string ClaudeCli = "claude";
     public const string PermissionMode = "bypassPermissions";
     public const double AgentIdleTimeoutSeconds = 1800;
+    public const int AgentMaxRetries = 2;
+    public const double AgentApiTimeoutSeconds = 600;
 }

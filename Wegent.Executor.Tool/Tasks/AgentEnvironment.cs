@@ -9,7 +9,11 @@ public static class AgentEnvironment
 {
     private static readonly HashSet<string> UiModelKeys = ["model", "model_id", "api_key", "base_url", "small_model"];
 
-    /// <param name="executorVariable">Reads the executor's own environment, for <c>${NAME}</c> values.</param>
+    /// <summary>Values that may arrive encrypted (<see cref="TaskSecrets"/>).</summary>
+    private static readonly HashSet<string> SecretKeys = ["api_key", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_API_KEY"];
+
+    /// <param name="executorVariable">Reads the executor's own environment, for <c>${NAME}</c> values and the AES key of
+    /// encrypted secrets.</param>
     /// <param name="fallbackApiKey">The executor's own key, used when the task brings no credential.</param>
     public static Dictionary<string, string> Build(BotConfig? bot, Func<string, string?> executorVariable, string? fallbackApiKey)
     {
@@ -31,7 +35,7 @@ public static class AgentEnvironment
 
     private static void AddUiModel(JsonObject source, Dictionary<string, string> env, Func<string, string?> executorVariable)
     {
-        string? Read(string key) => ValueOf(source[key], executorVariable);
+        string? Read(string key) => ValueOf(key, source[key], executorVariable);
         var modelId = Read("model_id");
         if (modelId is not null)
         {
@@ -44,7 +48,7 @@ public static class AgentEnvironment
         if (Read("base_url") is { } baseUrl) env["ANTHROPIC_BASE_URL"] = StripVersionSuffix(baseUrl);
         foreach (var (key, value) in source)
         {
-            if (!UiModelKeys.Contains(key) && ValueOf(value, executorVariable) is { } text) env[key] = text;
+            if (!UiModelKeys.Contains(key) && ValueOf(key, value, executorVariable) is { } text) env[key] = text;
         }
     }
 
@@ -52,11 +56,11 @@ public static class AgentEnvironment
     {
         foreach (var (key, value) in source)
         {
-            if (ValueOf(value, executorVariable) is { } text) env[key] = text;
+            if (ValueOf(key, value, executorVariable) is { } text) env[key] = text;
         }
     }
 
-    private static string? ValueOf(JsonNode? node, Func<string, string?> executorVariable)
+    private static string? ValueOf(string key, JsonNode? node, Func<string, string?> executorVariable)
     {
         if (node is not JsonValue value) return null;
         var text = value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
@@ -65,7 +69,7 @@ public static class AgentEnvironment
             return executorVariable(text[2..^1]);
         }
 
-        return text;
+        return SecretKeys.Contains(key) ? TaskSecrets.Decrypt(text, executorVariable) : text;
     }
 
     private static string StripVersionSuffix(string baseUrl)

@@ -5,8 +5,8 @@ using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tasks;
 
-/// <summary>Turns a task and its prepared workspace into what the agent runs: prompt, environment, config directory,
-/// system prompt and the session to resume.</summary>
+/// <summary>Turns a task and its prepared workspace into what the agent runs: prompt, environment, config directory (model
+/// settings, MCP servers, sub-agents), system prompt and the session to resume.</summary>
 public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settings)
 {
     public AgentRequest Create(TaskRequest request, PreparedWorkspace workspace)
@@ -15,6 +15,8 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
         var environment = AgentEnvironment.Build(request.Bot, settings.ExecutorVariable, settings.FallbackApiKey);
         var agentSettings = new JsonObject { ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
         WorkspaceLayout.WritePrivateFile(Path.Combine(configDirectory, "settings.json"), agentSettings.ToJsonString());
+        var mcpConfigPath = WriteMcpConfig(request, configDirectory);
+        SubAgents.Write(request.Raw, configDirectory);
 
         return new AgentRequest
         {
@@ -25,8 +27,24 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
             ConfigDirectory = configDirectory,
             Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
             SystemPrompt = request.Bot?.SystemPrompt,
+            McpConfigPath = mcpConfigPath,
             ResumeSessionId = request.NewSession ? null : layout.ReadSessionId(request.TaskId),
         };
+    }
+
+    /// <summary>Owner-only: server settings often carry tokens. A file left by an earlier run of the task is removed.</summary>
+    private string? WriteMcpConfig(TaskRequest request, string configDirectory)
+    {
+        var path = Path.Combine(configDirectory, McpConfiguration.FileName);
+        var bot = request.Raw["bot"] is JsonArray { Count: > 0 } bots ? bots[0] as JsonObject : null;
+        if (McpConfiguration.Build(bot, request.Raw, settings.ExecutorVariable) is not { } config)
+        {
+            File.Delete(path);
+            return null;
+        }
+
+        WorkspaceLayout.WritePrivateFile(path, config.ToJsonString());
+        return path;
     }
 }
 

@@ -22,6 +22,7 @@ WRITE_FILE_FINAL_TEXT = "I created hello.py, which prints Hello, World!"
 BASH_DEFAULT_COMMAND = "sleep 600"
 BASH_FINAL_TEXT = "The command finished."
 ECHO_PREFIX = "Echo: "
+HISTORY_PREFIX = "History: "
 CHUNK_DELAY_SECONDS = 0.01
 SLOW_DELAY_SECONDS = 0.1
 DEFAULT_SCENARIO = "write-file"
@@ -93,10 +94,20 @@ def holds_tool_result(body: dict[str, Any]) -> bool:
     return any(b.get("type") == "tool_result" for b in _blocks(_last_user_message(body)))
 
 
-def last_prompt_text(body: dict[str, Any]) -> str:
-    """The user's words of the last turn, without the reminders the CLI adds as extra text blocks."""
-    texts = [b.get("text", "") for b in _blocks(_last_user_message(body)) if b.get("type") == "text"]
+def _prompt_text(message: dict[str, Any]) -> str:
+    """The user's words of a turn, without the reminders the CLI adds as extra text blocks."""
+    texts = [b.get("text", "") for b in _blocks(message) if b.get("type") == "text"]
     return "\n".join(t for t in texts if not t.lstrip().startswith("<system-reminder>")).strip()
+
+
+def last_prompt_text(body: dict[str, Any]) -> str:
+    return _prompt_text(_last_user_message(body))
+
+
+def user_prompts(body: dict[str, Any]) -> list[str]:
+    """Every user prompt of the conversation, oldest first: a resumed session re-sends the earlier ones."""
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict) and m.get("role") == "user"]
+    return [text for text in map(_prompt_text, messages) if text]
 
 
 # --- scenarios ---------------------------------------------------------------------------------------------
@@ -137,6 +148,8 @@ def choose_reply(scenario: str, body: dict[str, Any]) -> Reply:
         return Reply(TextBlock(slow_pieces(float(arg) if arg.strip() else 20.0)), SLOW_DELAY_SECONDS)
     if name == "echo":
         return Reply(TextBlock(_split(ECHO_PREFIX + last_prompt_text(body), 16)))
+    if name == "history":
+        return Reply(TextBlock(_split(HISTORY_PREFIX + " | ".join(user_prompts(body)), 16)))
     if name == "error":
         raise ScriptedError(_int_arg(arg, 500))
     raise ScriptedError(404)

@@ -113,6 +113,15 @@ class ScriptedModelServerTests(unittest.TestCase):
     def test_echo_repeats_the_prompt(self) -> None:
         self.assertEqual(self.text_of(self.stream("echo", fixture("first_turn"))), "Echo: write hello")
 
+    def test_history_lists_every_user_prompt_of_the_conversation(self) -> None:
+        first = fixture("first_turn")
+        resumed = first | {"messages": first["messages"] + [
+            {"role": "assistant", "content": [{"type": "text", "text": "History: write hello"}]},
+            {"role": "user", "content": [{"type": "text", "text": "<system-reminder>x</system-reminder>"},
+                                         {"type": "text", "text": "and again"}]}]}
+        self.assertEqual(self.text_of(self.stream("history", first)), "History: write hello")
+        self.assertEqual(self.text_of(self.stream("history", resumed)), "History: write hello | and again")
+
     def test_error_answers_the_status_with_an_anthropic_error_body(self) -> None:
         for scenario, status, kind in (("error", 500, "api_error"), ("error:529", 529, "overloaded_error"),
                                        ("error:401", 401, "authentication_error")):

@@ -65,6 +65,18 @@ interruptible)
 idle)
     sleep 600
     ;;
+resume_unknown)
+    # Like the real CLI given a session id it does not have: no init line, an error result, the reason on stderr.
+    for arg in "$@"; do
+        if [ "$arg" = "--resume" ]; then
+            echo '{"type":"result","subtype":"error_during_execution","is_error":true,"num_turns":0,"session_id":"gone-session","errors":["No conversation found with session ID: gone-session"]}'
+            echo 'No conversation found with session ID: gone-session' >&2
+            exit 1
+        fi
+    done
+    echo "$init"
+    echo "$result_ok"
+    ;;
 read_stdin)
     # Like the real CLI, reads the prompt from stdin to its end: an open stdin would keep it here forever.
     cat > fake-claude.stdin
