@@ -70,9 +70,19 @@ public sealed class DevBackend : IAsyncDisposable
         _backend = null;
     }
 
+    /// <summary>SIGSTOP / SIGCONT: the socket stays open but nothing is answered, like a hung server.</summary>
+    public void Freeze() => Process.Signal(PosixSignalKind.Stop);
+
+    public void Thaw() => Process.Signal(PosixSignalKind.Continue);
+
     public async ValueTask DisposeAsync()
     {
-        if (_backend is not null) await _backend.DisposeAsync();
+        if (_backend is not null)
+        {
+            _backend.Signal(PosixSignalKind.Continue);
+            await _backend.DisposeAsync();
+        }
+
         if (_model is not null) await _model.DisposeAsync();
         Api.Dispose();
         _data.Delete(recursive: true);

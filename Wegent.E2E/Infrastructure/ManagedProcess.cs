@@ -144,6 +144,8 @@ public enum PosixSignalKind
     Interrupt = 2,
     Kill = 9,
     Terminate = 15,
+    Continue = 18,
+    Stop = 19,
 }
 
 internal static partial class Native

@@ -103,7 +103,7 @@ public sealed class SocketIoConnectionTests
     }
 
     [Fact]
-    public async Task Connect_without_an_open_packet_times_out()
+    public async Task Connect_without_an_open_packet_times_out_as_a_transport_failure_not_a_refusal()
     {
         var time = new FakeTimeProvider();
         await using var server = await FakeEngineIoServer.StartAsync();
@@ -112,8 +112,24 @@ public sealed class SocketIoConnectionTests
         var connecting = connection.ConnectAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(3));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<IOException>(() => connecting.WaitAsync(TestTimeouts.Default));
+        Assert.Contains("did not open a session", error.Message, StringComparison.Ordinal);
         await connection.Closed.WaitAsync(TestTimeouts.Default);
+    }
+
+    [Fact]
+    public async Task Silence_after_the_namespace_connect_times_out_as_a_possible_refusal()
+    {
+        var time = new FakeTimeProvider();
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection(time, TimeSpan.FromSeconds(3));
+
+        var connecting = connection.ConnectAsync(CancellationToken.None);
+        await server.SendAsync("""0{"sid":"s1","pingInterval":25000,"pingTimeout":20000}""");
+        Assert.StartsWith("40/local-executor,", await server.ReceiveAsync(), StringComparison.Ordinal);
+        time.Advance(TimeSpan.FromSeconds(3));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(TestTimeouts.Default));
     }
 
     [Fact]

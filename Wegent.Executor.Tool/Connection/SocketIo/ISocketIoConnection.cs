@@ -10,7 +10,9 @@ public interface ISocketIoConnection : IAsyncDisposable
     /// <summary>Opens the websocket and joins the namespace. Completes only after the server accepted the namespace
     /// connect, so nothing emitted afterwards is dropped.</summary>
     /// <exception cref="SocketIoConnectRefusedException">The server answered CONNECT_ERROR.</exception>
-    /// <exception cref="TimeoutException">No namespace answer within the connect timeout.</exception>
+    /// <exception cref="TimeoutException">The session opened but the namespace connect got no answer in time (how some
+    /// servers refuse a token).</exception>
+    /// <exception cref="IOException">The server did not open a session in time (hung or unreachable).</exception>
     Task ConnectAsync(CancellationToken cancellationToken);
 
     /// <summary>Events sent by the server, in arrival order.</summary>

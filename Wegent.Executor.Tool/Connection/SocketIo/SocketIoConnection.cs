@@ -79,6 +79,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
 
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _timeProvider);
         using var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var namespaceRequested = false;
         try
         {
             var uri = SocketIoEndpoint.WebSocketUri(_options.BaseUrl);
@@ -96,14 +97,22 @@ public sealed class SocketIoConnection : ISocketIoConnection
             await _opened.Task.WaitAsync(connect.Token).ConfigureAwait(false);
             var connectPacket = new SocketIoPacket(SocketIoPacketType.Connect, _options.Namespace, null, _options.Auth);
             await SendAsync(MessageFrame(connectPacket.Encode()), connect.Token).ConfigureAwait(false);
+            namespaceRequested = true;
             await _joined.Task.WaitAsync(connect.Token).ConfigureAwait(false);
             _logger.Debug("Joined Socket.IO namespace {Namespace} at {Uri}", _options.Namespace, uri);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var reason = $"no answer to the namespace connect within {_options.ConnectTimeout.TotalSeconds:0.###} s";
+            // Silence after our namespace connect is how some servers refuse; silence before it is a hung or
+            // unreachable server, which is a transport failure like any other.
+            var seconds = _options.ConnectTimeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+            var reason = namespaceRequested
+                ? $"no answer to the namespace connect within {seconds} s"
+                : $"the server did not open a session within {seconds} s";
             Close(reason);
-            throw new TimeoutException($"Socket.IO connect to {_options.BaseUrl} timed out: {reason}.");
+            throw namespaceRequested
+                ? new TimeoutException($"Socket.IO connect to {_options.BaseUrl} timed out: {reason}.")
+                : new IOException($"Socket.IO connect to {_options.BaseUrl} timed out: {reason}.");
         }
         catch (OperationCanceledException) when (_closed.Task.IsCompleted && !cancellationToken.IsCancellationRequested)
         {
@@ -173,7 +182,8 @@ public sealed class SocketIoConnection : ISocketIoConnection
         }
 
         socket?.Dispose();
-        _sessionCts.Dispose();
+        // _sessionCts is deliberately not disposed: a Close from the ping watchdog's timer thread may still be about to
+        // cancel it (it has no timer of its own, so nothing leaks).
     }
 
     private static async Task<WebSocket> OpenClientWebSocketAsync(Uri uri, CancellationToken cancellationToken)

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using Wegent.E2E.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Wegent.E2E;
+
+/// <summary>Faults of the backend while the executor works: nothing a task produced may be lost.</summary>
+[Trait("Category", "Chaos")]
+public sealed class ChaosTests(ITestOutputHelper output)
+{
+    [E2EFact]
+    public async Task Ten_backend_kills_during_one_streaming_task_lose_nothing()
+    {
+        const int Kills = 10;
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "stream for a while", ["scenario"] = "slow:40" });
+        await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["streamed_text"]?.GetValue<string>() is { Length: > 0 }, "streaming");
+
+        var random = new Random(6);
+        for (var kill = 1; kill <= Kills; kill++)
+        {
+            await backend.KillBackendAsync();
+            var down = TimeSpan.FromMilliseconds(random.Next(500, 2_500));
+            await Task.Delay(down); // the outage itself is what is being tested
+            await backend.StartBackendAsync();
+            output.WriteLine($"kill {kill}: down {down.TotalSeconds:0.0} s");
+            await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered again");
+        }
+
+        var subtask = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["status"]?.GetValue<string>() == "COMPLETED", "completed", TimeSpan.FromSeconds(120));
+        var value = subtask["result"]!["value"]!.GetValue<string>();
+        Assert.Equal(value, subtask["streamed_text"]!.GetValue<string>());
+        Assert.Contains("slow-0001", value, StringComparison.Ordinal);
+        var completes = subtask["complete_count"]!.GetValue<int>();
+        output.WriteLine($"task:complete received {completes} time(s); answer {value.Length} characters");
+        Assert.InRange(completes, 1, Kills + 1);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(executor.Home, "outbox")));
+        Assert.False(executor.Process.HasExited);
+    }
+
+    [E2EFact]
+    public async Task A_backend_that_stops_answering_is_left_within_the_heartbeat_timeout_and_rejoined_when_back()
+    {
+        // Long pings, so only the executor's heartbeat timeout can notice the freeze.
+        await using var backend = await DevBackend.StartAsync(new() { ["WEGENT_DEV_PING_INTERVAL"] = "120", ["WEGENT_DEV_PING_TIMEOUT"] = "120" });
+        await using var executor = ExecutorProcess.Start(backend, new() { ["LOCAL_HEARTBEAT_INTERVAL"] = "1", ["LOCAL_HEARTBEAT_TIMEOUT"] = "3" });
+        await executor.Process.WaitForLineAsync("Registered as device");
+
+        backend.Freeze();
+        var frozenAt = DateTime.UtcNow;
+        await executor.Process.WaitForLineAsync("no heartbeat acknowledged for 3 s", TimeSpan.FromSeconds(20));
+        output.WriteLine($"freeze noticed after {(DateTime.UtcNow - frozenAt).TotalSeconds:0.0} s");
+        backend.Thaw();
+
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered again");
+        Assert.Equal(2, executor.Process.Lines.Count(line => line.Contains("Registered as device", StringComparison.Ordinal)));
+    }
+}
