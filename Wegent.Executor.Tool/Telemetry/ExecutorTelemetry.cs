@@ -39,6 +39,7 @@ public static class ExecutorTelemetry
     /// <summary>A child span of the current task span (clone, agent run, report); null when nobody listens.</summary>
     public static Activity? StartStage(string stage) => Source.StartActivity("task." + stage);
 
+    /// <summary>Counts the final status, and tags the current (report) span with it.</summary>
     public static void TaskReported(string status)
     {
         if (status == KnownStatuses.Completed) TasksCompleted.Add(1);
