@@ -18,10 +18,10 @@ public sealed class ExecutorTelemetryTests
     {
         var spans = new List<Activity>();
         using (WegentTelemetry.Start(new TelemetrySetup("test", [ExecutorTelemetry.Name])
-               {
-                   ConfigureTracing = tracing => tracing.AddInMemoryExporter(spans),
-                   ConfigureMetrics = _ => { },
-               }))
+        {
+            ConfigureTracing = tracing => tracing.AddInMemoryExporter(spans),
+            ConfigureMetrics = _ => { },
+        }))
         {
             var request = Request(taskId: 41, traceContext: BackendTraceParent);
             using (ExecutorTelemetry.StartTask(request))
@@ -47,10 +47,10 @@ public sealed class ExecutorTelemetryTests
     {
         var spans = new List<Activity>();
         using (WegentTelemetry.Start(new TelemetrySetup("test", [ExecutorTelemetry.Name])
-               {
-                   ConfigureTracing = tracing => tracing.AddInMemoryExporter(spans),
-                   ConfigureMetrics = _ => { },
-               }))
+        {
+            ConfigureTracing = tracing => tracing.AddInMemoryExporter(spans),
+            ConfigureMetrics = _ => { },
+        }))
         {
             using (ExecutorTelemetry.StartTask(Request(taskId: 42, traceContext: null)))
             {
