@@ -6,6 +6,7 @@ using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
+using Wegent.Executor.Telemetry;
 using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor;
@@ -44,12 +45,13 @@ public sealed class ExecutorHost(
             new DeliverySettings { ProgressInterval = options.ProgressInterval }, time, For("delivery"));
         await using (delivery.ConfigureAwait(false))
         {
+            using var outboxDepth = ExecutorTelemetry.ObserveOutboxDepth(() => delivery.PendingFinals);
             var layout = new WorkspaceLayout(options.WorkspaceRoot);
             var runner = new TaskRunner(
-                agent,
+                new TracedAgent(agent),
                 delivery,
                 layout,
-                new TaskDirectoryPreparer(layout),
+                new TracedWorkspacePreparer(new TaskDirectoryPreparer(layout)),
                 new AgentSetup(layout, new AgentSetupSettings { FallbackApiKey = options.AnthropicApiKey }),
                 new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
                 time,

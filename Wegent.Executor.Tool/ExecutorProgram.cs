@@ -5,6 +5,8 @@ using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
+using Wegent.Executor.Telemetry;
+using Wegent.ServiceDefaults;
 
 namespace Wegent.Executor;
 
@@ -18,6 +20,7 @@ public static class ExecutorProgram
         var options = loaded.Options;
         using var logging = LoggingSetup.Create(options, SecretMasker.For(options));
         var log = logging.Logger.ForComponent("executor");
+        using var telemetry = WegentTelemetry.StartExportIfConfigured("wegent-executor", [ExecutorTelemetry.Name], Environment.GetEnvironmentVariable);
         foreach (var warning in loaded.Warnings) log.Warning("{Warning}", warning);
         foreach (var note in loaded.DebugNotes) log.Debug("{Note}", note);
         log.Information("Starting wegent-executor {Version} (home {Home}, backend {BackendUrl})", ExecutorVersion.Current, options.Home, options.BackendUrl.ToString());

@@ -3,6 +3,7 @@ using Serilog;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
+using Wegent.Executor.Telemetry;
 
 namespace Wegent.Executor.Connection;
 
@@ -92,6 +93,7 @@ public sealed class ExecutorSession : IBackendChannel
                     var reason = await RunConnectedAsync(connection, handler, backoff, cancellationToken).ConfigureAwait(false);
                     if (cancellationToken.IsCancellationRequested) return;
                     _logger.Warning("Connection to the backend lost ({Reason}); reconnecting", reason);
+                    ExecutorTelemetry.Reconnecting();
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
@@ -260,6 +262,7 @@ public sealed class ExecutorSession : IBackendChannel
     private async Task<HeartbeatResult> HeartbeatAsync(ISocketIoConnection connection, IReadOnlyList<long> runningTaskIds, CancellationToken cancellationToken)
     {
         var heartbeat = new DeviceHeartbeat(_registration.DeviceId, runningTaskIds);
+        var sentAt = _time.GetTimestamp();
         try
         {
             var ack = await connection.CallAsync(KnownEvents.DeviceHeartbeat, ProtocolJson.ToNode(heartbeat), HeartbeatAckTimeout, cancellationToken)
@@ -271,6 +274,7 @@ public sealed class ExecutorSession : IBackendChannel
                 return HeartbeatResult.Unanswered;
             }
 
+            ExecutorTelemetry.HeartbeatAcknowledged(_time.GetElapsedTime(sentAt));
             _logger.Debug("Heartbeat acknowledged ({Running} running)", heartbeat.RunningTaskIds.Count);
             return HeartbeatResult.Acknowledged;
         }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
+using Wegent.Executor.Telemetry;
 using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tasks;
@@ -45,6 +46,7 @@ public sealed class TaskRunner
 
     public async Task RunAsync(TaskRequest request, RunControl control)
     {
+        using var telemetry = ExecutorTelemetry.StartTask(request);
         var tracker = new TaskProgressTracker(request, _time, _sizeLimit, t => _delivery.ProgressChanged(request.SubtaskId, t));
         _logger.Information("Task {TaskId} subtask {SubtaskId} started", request.TaskId, request.SubtaskId);
         ReportStage(tracker, TaskStartedProgress, KnownProgressMessages.TaskStarted);
@@ -126,6 +128,7 @@ public sealed class TaskRunner
 
     private void Report(TaskRequest request, TaskProgressTracker tracker, AgentOutcome outcome, StopReason stopReason)
     {
+        using var reportSpan = ExecutorTelemetry.StartStage("report");
         if (outcome.Status == AgentOutcomeStatus.Cancelled && stopReason != StopReason.ExecutorShutdown)
         {
             _logger.Information("Task {TaskId} subtask {SubtaskId} cancelled", request.TaskId, request.SubtaskId);
@@ -143,6 +146,7 @@ public sealed class TaskRunner
             var fitted = _sizeLimit.Fit(cancelled.Result, r => MessageSizeLimit.Measure(cancelled with { Result = r }))
                 ?? cancelled.Result with { Value = TextShortener.Shorten(cancelled.Result.Value, _sizeLimit.PayloadBudget / 8), Thinking = [] };
             _delivery.Finish(new OutboxEntry(request.TaskId, request.SubtaskId, KnownEvents.TaskProgress, ProtocolJson.ToNode(cancelled with { Result = fitted })));
+            ExecutorTelemetry.TaskReported(KnownStatuses.Cancelled);
             return;
         }
 
@@ -174,6 +178,7 @@ public sealed class TaskRunner
         _logger.Information("Task {TaskId} subtask {SubtaskId} finished: {Status}{Error}", request.TaskId, request.SubtaskId, complete.Status,
             complete.ErrorMessage is null ? "" : " - " + complete.ErrorMessage);
         _delivery.Finish(new OutboxEntry(request.TaskId, request.SubtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete with { Result = result })));
+        ExecutorTelemetry.TaskReported(complete.Status);
     }
 
     private const string TooLargeMessage =

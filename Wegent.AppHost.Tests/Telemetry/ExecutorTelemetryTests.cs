@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Wegent.Executor.Agents;
+using Wegent.Executor.Protocol;
+using Wegent.Executor.Telemetry;
+using Wegent.ServiceDefaults;
+
+namespace Wegent.AppHost.Tests.Telemetry;
+
+public sealed class ExecutorTelemetryTests
+{
+    private const string BackendTraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    [Fact]
+    public async Task A_task_span_continues_the_backends_trace_and_holds_agent_and_report_spans()
+    {
+        var spans = new List<Activity>();
+        using (WegentTelemetry.Start(new TelemetrySetup("test", [ExecutorTelemetry.Name])
+        {
+            ConfigureTracing = tracing => tracing.AddInMemoryExporter(spans),
+            ConfigureMetrics = _ => { },
+        }))
+        {
+            var request = Request(taskId: 41, traceContext: BackendTraceParent);
+            using (ExecutorTelemetry.StartTask(request))
+            {
+                await new TracedAgent(new ScriptedAgent()).RunAsync(AgentRequestFor(request), new NoObserver(), CancellationToken.None);
+                using (ExecutorTelemetry.StartStage("report")) ExecutorTelemetry.TaskReported(KnownStatuses.Completed);
+            }
+        }
+
+        var task = Assert.Single(spans, s => s.DisplayName == "task");
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", task.TraceId.ToHexString());
+        Assert.Equal("b7ad6b7169203331", task.ParentSpanId.ToHexString());
+        Assert.Equal(41L, task.GetTagItem("wegent.task_id"));
+        var agent = Assert.Single(spans, s => s.DisplayName == "task.agent");
+        var report = Assert.Single(spans, s => s.DisplayName == "task.report");
+        Assert.All([agent, report], child => Assert.Equal(task.SpanId, child.ParentSpanId));
+        Assert.Equal("Succeeded", agent.GetTagItem("wegent.agent.outcome"));
+        Assert.Equal(KnownStatuses.Completed, report.GetTagItem("wegent.task.status"));
+    }
+
+    [Fact]
+    public void Without_a_trace_context_the_task_starts_a_new_trace()
+    {
+        var spans = new List<Activity>();
+        using (WegentTelemetry.Start(new TelemetrySetup("test", [ExecutorTelemetry.Name])
+        {
+            ConfigureTracing = tracing => tracing.AddInMemoryExporter(spans),
+            ConfigureMetrics = _ => { },
+        }))
+        {
+            using (ExecutorTelemetry.StartTask(Request(taskId: 42, traceContext: null)))
+            {
+            }
+        }
+
+        var task = Assert.Single(spans);
+        Assert.Equal(default, task.ParentSpanId);
+    }
+
+    [Fact]
+    public void Task_heartbeat_reconnect_and_outbox_metrics_are_exported()
+    {
+        var metrics = new List<MetricSnapshot>();
+        var setup = new TelemetrySetup("test", [ExecutorTelemetry.Name])
+        {
+            ConfigureTracing = _ => { },
+            ConfigureMetrics = m => m.AddInMemoryExporter(metrics),
+        };
+        // The gauge outlives the providers so that the final export on their disposal still observes it.
+        using (ExecutorTelemetry.ObserveOutboxDepth(() => 3))
+        using (WegentTelemetry.Start(setup))
+        {
+            using (ExecutorTelemetry.StartTask(Request(taskId: 43, traceContext: null)))
+            {
+                ExecutorTelemetry.TaskReported(KnownStatuses.Completed);
+            }
+
+            using (ExecutorTelemetry.StartTask(Request(taskId: 44, traceContext: null)))
+            {
+                ExecutorTelemetry.TaskReported(KnownStatuses.Failed);
+            }
+
+            ExecutorTelemetry.HeartbeatAcknowledged(TimeSpan.FromMilliseconds(12));
+            ExecutorTelemetry.Reconnecting();
+        }
+
+        Assert.Equal(1, Total(metrics, "wegent.executor.tasks.completed"));
+        Assert.Equal(1, Total(metrics, "wegent.executor.tasks.failed"));
+        Assert.Equal(0, Total(metrics, "wegent.executor.tasks.running"));
+        Assert.Equal(1, Total(metrics, "wegent.executor.reconnects"));
+        Assert.Equal(3, Total(metrics, "wegent.executor.outbox.depth"));
+        var roundTrip = metrics.Last(m => m.Name == "wegent.executor.heartbeat.round_trip").MetricPoints.Single();
+        Assert.Equal(1, roundTrip.GetHistogramCount());
+        Assert.Equal(12, roundTrip.GetHistogramSum());
+    }
+
+    [Fact]
+    public void Without_an_otlp_endpoint_nothing_is_built()
+    {
+        var export = WegentTelemetry.StartExportIfConfigured("test", [ExecutorTelemetry.Name], _ => null);
+
+        Assert.Null(export);
+        Assert.Null(ExecutorTelemetry.StartStage("clone"));
+    }
+
+    private static long Total(List<MetricSnapshot> metrics, string name)
+    {
+        // The in-memory exporter keeps a snapshot per export; the last one (taken on dispose) has the totals.
+        var metric = metrics.Last(m => m.Name == name);
+        return metric.MetricPoints.Sum(p => metric.MetricType == MetricType.LongGauge ? p.GetGaugeLastValueLong() : p.GetSumLong());
+    }
+
+    private static TaskRequest Request(long taskId, string? traceContext)
+    {
+        var raw = new JsonObject { ["task_id"] = taskId, ["subtask_id"] = taskId * 10, ["prompt"] = "hi" };
+        if (traceContext is not null) raw[ExecutorTelemetry.TraceContextKey] = traceContext;
+        return new TaskRequest { TaskId = taskId, SubtaskId = taskId * 10, Prompt = "hi", Raw = raw };
+    }
+
+    private static AgentRequest AgentRequestFor(TaskRequest request) => new()
+    {
+        TaskId = request.TaskId,
+        SubtaskId = request.SubtaskId,
+        Prompt = request.Prompt,
+        WorkingDirectory = Path.GetTempPath(),
+        ConfigDirectory = Path.GetTempPath(),
+    };
+
+    private sealed class ScriptedAgent : IAgent
+    {
+        public Task<AgentOutcome> RunAsync(AgentRequest request, IAgentObserver observer, CancellationToken cancellationToken) =>
+            Task.FromResult(new AgentOutcome(AgentOutcomeStatus.Succeeded, "done", null) { NumTurns = 2 });
+    }
+
+    private sealed class NoObserver : IAgentObserver
+    {
+        public void OnEvent(AgentEvent agentEvent)
+        {
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using Wegent.Executor.Protocol;
+using Wegent.Executor.Workspace;
+
+namespace Wegent.Executor.Telemetry;
+
+/// <summary>Puts workspace preparation (the git clone, when there is one) in a <c>task.clone</c> span.</summary>
+public sealed class TracedWorkspacePreparer(IWorkspacePreparer inner) : IWorkspacePreparer
+{
+    public async Task<PreparedWorkspace> PrepareAsync(TaskRequest request, CancellationToken cancellationToken)
+    {
+        using var span = ExecutorTelemetry.StartStage("clone");
+        return await inner.PrepareAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+}
