@@ -43,8 +43,10 @@ public static class ExecutorProgram
         using (homeLock)
         {
             log.Information("Device {DeviceId} ({Name}, id from {Source})", identity.DeviceId, identity.Name, identity.Source);
+            using var reaper = OrphanReaper.Start();
             var agent = new ClaudeCodeAgent(new ClaudeCodeAgentOptions
             {
+                MarkerPrefix = reaper?.MarkerPrefix,
                 CliPath = options.ClaudeCliPath,
                 PermissionMode = options.PermissionMode,
                 IdleTimeout = options.AgentIdleTimeout,

@@ -39,7 +39,7 @@ public sealed class ClaudeCodeAgent(ClaudeCodeAgentOptions options) : IAgent
             return new AgentOutcome(AgentOutcomeStatus.Cancelled, null, ClaudeCodeOutcomeJudge.CancelledMessage);
         }
 
-        var marker = ProcessTreeMarker.CreateUnique();
+        var marker = ProcessTreeMarker.CreateUnique(options.MarkerPrefix);
         var startInfo = ClaudeCodeStartInfo.Create(options.CliPath, request, options, marker, PosixNative.IsRoot);
         // Searched on the child's PATH: the request may extend it.
         var executable = ClaudeCliLocator.Resolve(options.CliPath, startInfo.Environment.TryGetValue("PATH", out var path) ? path : null);

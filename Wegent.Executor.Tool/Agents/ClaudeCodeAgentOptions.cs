@@ -36,4 +36,7 @@ public sealed record ClaudeCodeAgentOptions
     public TimeSpan? ApiTimeout { get; init; } = DefaultApiTimeout;
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Prefix of every run's process marker: the <see cref="OrphanReaper.MarkerPrefix"/> of this executor.</summary>
+    public string? MarkerPrefix { get; init; }
 }

@@ -7,7 +7,10 @@ internal sealed record ProcessTreeMarker(string VariableName, string Value)
 {
     public const string DefaultVariableName = "WEGENT_AGENT_RUN_ID";
 
-    public static ProcessTreeMarker CreateUnique() => new(DefaultVariableName, Guid.NewGuid().ToString("N"));
+    /// <param name="ownerPrefix">Names the executor process that started the run, so its <see cref="OrphanReaper"/> can
+    /// find every run of it; null for none.</param>
+    public static ProcessTreeMarker CreateUnique(string? ownerPrefix = null) =>
+        new(DefaultVariableName, ownerPrefix is null ? Guid.NewGuid().ToString("N") : $"{ownerPrefix}-{Guid.NewGuid():N}");
 
     /// <summary>The entry as it appears in /proc/&lt;pid&gt;/environ.</summary>
     public string Entry => $"{VariableName}={Value}";
