@@ -44,11 +44,18 @@ public sealed class ExecutorHost(
         await using (delivery.ConfigureAwait(false))
         {
             var layout = new WorkspaceLayout(options.WorkspaceRoot);
+            using var downloads = new BackendDownloads(options.BackendUrl);
+            var workspaceSettings = new WorkspaceSettings
+            {
+                SkillsCacheDirectory = options.SkillsCacheDirectory,
+                SkillClearCache = options.SkillClearCache,
+                GitTimeout = options.GitTimeout,
+            };
             var runner = new TaskRunner(
                 agent,
                 delivery,
                 layout,
-                new TaskDirectoryPreparer(layout),
+                new TaskWorkspacePreparer(layout, workspaceSettings, downloads, new GitCommand(), For("workspace")),
                 new AgentSetup(layout, new AgentSetupSettings { FallbackApiKey = options.AnthropicApiKey }),
                 new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
                 time,

@@ -53,6 +53,7 @@ public static class ConfigurationLoader
             ClaudeCliPath = sources.Find(KnownSettings.ClaudeCli)?.Value ?? SettingDefaults.ClaudeCli,
             PermissionMode = Optional(sources, KnownSettings.PermissionMode, SettingParser.Choice, SettingDefaults.PermissionMode),
             AgentIdleTimeout = Optional(sources, KnownSettings.AgentIdleTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds)),
+            GitTimeout = Optional(sources, KnownSettings.GitTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds)),
         };
 
         CheckRelations(sources, options);

@@ -26,6 +26,7 @@ public sealed record ExecutorOptions
     public string ClaudeCliPath { get; init; } = SettingDefaults.ClaudeCli;
     public string PermissionMode { get; init; } = SettingDefaults.PermissionMode;
     public TimeSpan AgentIdleTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds);
+    public TimeSpan GitTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds);
 
     public string LogFilePath => Path.Combine(LogDirectory, LogFileName);
     public string OutboxDirectory => Path.Combine(Home, "outbox");

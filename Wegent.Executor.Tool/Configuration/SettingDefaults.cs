@@ -19,4 +19,5 @@ public static class SettingDefaults
     public const string ClaudeCli = "claude";
     public const string PermissionMode = "bypassPermissions";
     public const double AgentIdleTimeoutSeconds = 1800;
+    public const double GitTimeoutSeconds = 600;
 }
