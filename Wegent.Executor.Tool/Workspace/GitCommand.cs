@@ -18,10 +18,12 @@ public sealed class GitCommand(string executable = GitCommand.DefaultExecutable)
     private const int MaxOutputChars = 4 * 1024 * 1024;
     private const int MaxErrorChars = 64 * 1024;
 
-    /// <summary>Variables every git run gets: never prompt on a terminal, never take the index lock just to read.</summary>
+    /// <summary>Variables every git run gets: never prompt on a terminal, never take the index lock just to read,
+    /// network transports only (no local paths, no <c>ext::</c> commands from a payload).</summary>
     private static readonly KeyValuePair<string, string?>[] Quiet =
     [
         new("GIT_TERMINAL_PROMPT", "0"),
+        new("GIT_ALLOW_PROTOCOL", "http:https:ssh:git"),
         new("GIT_OPTIONAL_LOCKS", "0"),
         new("LC_ALL", "C"),
     ];

@@ -19,7 +19,8 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
-    private ITimer? _pending;
+    private ITimer? _timer;
+    private bool _scheduled;
     private Task _running = Task.CompletedTask;
     private long? _lastStarted;
 
@@ -53,10 +54,11 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_pending is not null || _stop.IsCancellationRequested) return;
+            if (_scheduled || _stop.IsCancellationRequested) return;
+            _scheduled = true;
             var since = _lastStarted is { } last ? _time.GetElapsedTime(last) : MinimumInterval;
-            var wait = since >= MinimumInterval ? TimeSpan.Zero : MinimumInterval - since;
-            _pending = _time.CreateTimer(_ => StartRefresh(), null, wait, Timeout.InfiniteTimeSpan);
+            if (since >= MinimumInterval) StartRefresh();
+            else _timer = _time.CreateTimer(_ => StartRefresh(), null, MinimumInterval - since, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -67,8 +69,8 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
         lock (_gate)
         {
             _stop.Cancel();
-            _pending?.Dispose();
-            _pending = null;
+            _timer?.Dispose();
+            _timer = null;
             running = _running;
         }
 
@@ -83,8 +85,8 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
         lock (_gate)
         {
             _stop.Cancel();
-            _pending?.Dispose();
-            _pending = null;
+            _timer?.Dispose();
+            _timer = null;
             running = _running;
         }
 
@@ -96,8 +98,9 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
     {
         lock (_gate)
         {
-            _pending?.Dispose();
-            _pending = null;
+            _scheduled = false;
+            _timer?.Dispose();
+            _timer = null;
             if (_stop.IsCancellationRequested) return;
             _lastStarted = _time.GetTimestamp();
             var previous = _running;

@@ -60,6 +60,7 @@ public sealed record RepositoryUrl
     private static RepositoryUrl ParseScpLike(string text)
     {
         var colon = text.IndexOf(':', StringComparison.Ordinal);
+        if (colon == text.Length - 1) throw new WorkspaceException("git_url names no repository.");
         var at = text.LastIndexOf('@', colon < 0 ? 0 : colon);
         if (colon <= 0 || text.IndexOf('/', StringComparison.Ordinal) is var slash && slash >= 0 && slash < colon)
         {
@@ -67,7 +68,11 @@ public sealed record RepositoryUrl
         }
 
         var host = text[(at + 1)..colon];
-        if (host.Length == 0) throw new WorkspaceException("git_url names no host.");
+        if (host.Length == 0 || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-') || text[colon + 1] == ':')
+        {
+            throw new WorkspaceException("git_url must be an http(s), ssh or git URL.");
+        }
+
         return new RepositoryUrl(text, host, "ssh://" + host, NameFrom(text[(colon + 1)..]));
     }
 
