@@ -47,11 +47,19 @@ public sealed class ExecutorHost(
         {
             using var outboxDepth = ExecutorTelemetry.ObserveOutboxDepth(() => delivery.PendingFinals);
             var layout = new WorkspaceLayout(options.WorkspaceRoot);
+            using var downloads = new BackendDownloads(options.BackendUrl);
+            var workspaceSettings = new WorkspaceSettings
+            {
+                SkillsCacheDirectory = options.SkillsCacheDirectory,
+                SkillClearCache = options.SkillClearCache,
+                GitTimeout = options.GitTimeout,
+                DecryptSecret = secret => secret is null ? null : TaskSecrets.Decrypt(secret, Environment.GetEnvironmentVariable),
+            };
             var runner = new TaskRunner(
                 new TracedAgent(agent),
                 delivery,
                 layout,
-                new TracedWorkspacePreparer(new TaskDirectoryPreparer(layout)),
+                new TracedWorkspacePreparer(new TaskWorkspacePreparer(layout, workspaceSettings, downloads, new GitCommand(), For("workspace"))),
                 new AgentSetup(layout, new AgentSetupSettings { FallbackApiKey = options.AnthropicApiKey }),
                 new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
                 time,

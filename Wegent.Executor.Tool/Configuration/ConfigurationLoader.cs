@@ -55,6 +55,7 @@ public static class ConfigurationLoader
             AgentIdleTimeout = Optional(sources, KnownSettings.AgentIdleTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds)),
             AgentMaxRetries = Optional(sources, KnownSettings.AgentMaxRetries, SettingParser.Integer, SettingDefaults.AgentMaxRetries),
             AgentApiTimeout = Optional(sources, KnownSettings.AgentApiTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds)),
+            GitTimeout = Optional(sources, KnownSettings.GitTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds)),
         };
 
         CheckRelations(sources, options);

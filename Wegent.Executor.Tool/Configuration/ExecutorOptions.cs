@@ -28,6 +28,7 @@ public sealed record ExecutorOptions
     public TimeSpan AgentIdleTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds);
     public int AgentMaxRetries { get; init; } = SettingDefaults.AgentMaxRetries;
     public TimeSpan AgentApiTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds);
+    public TimeSpan GitTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds);
 
     public string LogFilePath => Path.Combine(LogDirectory, LogFileName);
     public string OutboxDirectory => Path.Combine(Home, "outbox");

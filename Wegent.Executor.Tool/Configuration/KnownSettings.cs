@@ -244,13 +244,23 @@ public static class KnownSettings
         Maximum = OneDay,
     };
 
+    public static readonly SettingDefinition GitTimeout = new()
+    {
+        EnvironmentVariable = "LOCAL_GIT_TIMEOUT",
+        OptionName = "--git-timeout",
+        DefaultText = Invariant(SettingDefaults.GitTimeoutSeconds),
+        Description = "Seconds a git command (clone) may take before it is stopped and the task fails.",
+        Kind = SettingKind.Seconds,
+        Maximum = OneDay,
+    };
+
     /// <summary>All settings in the order --help lists them. Declared last: static fields initialise in text order.</summary>
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
         ExecutorMode, BackendUrl, AuthToken, Home, WorkspaceRoot, LogDirectory, LogFile, LogMaxSize, LogBackupCount,
         LogLevel, HeartbeatInterval, HeartbeatTimeout, ReconnectDelay, ReconnectMaxDelay, AnthropicApiKey,
         SkillClearCache, MaxConcurrentTasks, ProgressInterval, GracefulShutdownTimeout, ClaudeCli, PermissionMode,
-        AgentIdleTimeout, AgentMaxRetries, AgentApiTimeout,
+        AgentIdleTimeout, AgentMaxRetries, AgentApiTimeout, GitTimeout,
     ];
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -21,4 +21,5 @@ public static class SettingDefaults
     public const double AgentIdleTimeoutSeconds = 1800;
     public const int AgentMaxRetries = 2;
     public const double AgentApiTimeoutSeconds = 600;
+    public const double GitTimeoutSeconds = 600;
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
+using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tasks;
 
@@ -24,6 +25,7 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
     private readonly Dictionary<string, int> _stepOfToolUse = [];
     private int _progress;
     private string _message = "";
+    private GitWorkbench? _git;
 
     public TaskProgressTracker(TaskRequest request, TimeProvider time, MessageSizeLimit sizeLimit, Action<TaskProgressTracker> changed)
     {
@@ -54,6 +56,13 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
             _progress = progress;
             _message = message;
         }
+    }
+
+    /// <summary>Takes the checkout's changed files and commits into the workbench.</summary>
+    public void SetGitWorkbench(GitWorkbench git)
+    {
+        lock (_gate) _git = git;
+        _changed(this);
     }
 
     public void OnEvent(AgentEvent agentEvent)
@@ -146,6 +155,8 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
                 Repository = _request.GitRepo ?? "",
                 Branch = _request.BranchName ?? "",
                 LastUpdated = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                FileChanges = _git?.FileChanges.Select(c => (JsonObject)c.DeepClone()).ToArray() ?? [],
+                GitInfo = _git?.GitInfo.DeepClone().AsObject(),
             },
             SessionId = outcome?.SessionId ?? SessionId,
             Usage = outcome?.UsageJson is { } usage ? JsonNode.Parse(usage) : null,

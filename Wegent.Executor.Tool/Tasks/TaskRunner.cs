@@ -23,6 +23,7 @@ public sealed class TaskRunner
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly MessageSizeLimit _sizeLimit = new();
+    private readonly GitCommand _git = new();
 
     public TaskRunner(
         IAgent agent,
@@ -51,12 +52,15 @@ public sealed class TaskRunner
         _logger.Information("Task {TaskId} subtask {SubtaskId} started", request.TaskId, request.SubtaskId);
         ReportStage(tracker, TaskStartedProgress, KnownProgressMessages.TaskStarted);
         AgentOutcome outcome;
+        GitWorkbenchMonitor? changes = null;
         try
         {
             var workspace = await _workspacePreparer.PrepareAsync(request, control.Token).ConfigureAwait(false);
+            changes = await GitWorkbenchMonitor.StartAsync(workspace, request.BranchName, _git, tracker.SetGitWorkbench, _time, _logger, control.Token)
+                .ConfigureAwait(false);
             var agentRequest = _agentSetup.Create(request, workspace);
             ReportStage(tracker, TaskProgressTracker.AgentStartedProgress, KnownProgressMessages.InitializeAgent);
-            outcome = await _agent.RunAsync(agentRequest, tracker, control.Token).ConfigureAwait(false);
+            outcome = await _agent.RunAsync(agentRequest, changes?.Observe(tracker) ?? tracker, control.Token).ConfigureAwait(false);
         }
         catch (WorkspaceException ex)
         {
@@ -71,6 +75,12 @@ public sealed class TaskRunner
         catch (OperationCanceledException)
         {
             outcome = new AgentOutcome(AgentOutcomeStatus.Cancelled, null, null);
+        }
+
+        if (changes is not null)
+        {
+            await changes.FinishAsync().ConfigureAwait(false);
+            await changes.DisposeAsync().ConfigureAwait(false);
         }
 
         if (tracker.SessionId is { } sessionId) TrySaveSessionId(request.TaskId, sessionId);

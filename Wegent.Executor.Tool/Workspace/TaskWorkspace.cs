@@ -18,7 +18,7 @@ public sealed record PreparedWorkspace
     public string? Prompt { get; init; }
 }
 
-/// <summary>Puts a task's files in place before the agent runs (directories; later: clone, skills, attachments).</summary>
+/// <summary>Puts a task's files in place before the agent runs.</summary>
 public interface IWorkspacePreparer
 {
     /// <exception cref="WorkspaceException">The task cannot run here; the message is shown to the user.</exception>
@@ -28,7 +28,7 @@ public interface IWorkspacePreparer
 /// <summary>A failure to prepare a task's workspace, worded for the user.</summary>
 public sealed class WorkspaceException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>Creates <c>{root}/{task_id}</c> and runs the agent there.</summary>
+/// <summary>Creates <c>{root}/{task_id}</c> and runs the agent there: nothing else (tests, tasks without downloads).</summary>
 public sealed class TaskDirectoryPreparer(WorkspaceLayout layout) : IWorkspacePreparer
 {
     public Task<PreparedWorkspace> PrepareAsync(TaskRequest request, CancellationToken cancellationToken)

@@ -9,6 +9,7 @@ from . import __version__
 from .api import build_api_router
 from .auth import Authenticator
 from .config import Settings
+from .downloads import build_downloads_router
 from .executor_socket import ExecutorSocket
 from .message_size_guard import MessageSizeGuard
 from .scripted_model import router as scripted_model_router
@@ -36,6 +37,7 @@ def create_app(settings: Settings) -> MessageSizeGuard:
         return {"status": "ok"}
 
     api.include_router(build_api_router(store, sockets, auth, settings))
+    api.include_router(build_downloads_router(auth))
     api.include_router(scripted_model_router)
     api.add_event_handler("shutdown", store.close)
     return MessageSizeGuard(socketio.ASGIApp(sio, other_asgi_app=api), MAX_MESSAGE_BYTES)

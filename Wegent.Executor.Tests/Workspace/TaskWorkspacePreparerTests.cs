@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using Wegent.Executor.Agents;
+using Wegent.Executor.Tests.Configuration;
+using Wegent.Executor.Tests.TestSupport;
+using Wegent.Executor.Workspace;
+
+namespace Wegent.Executor.Tests.Workspace;
+
+public sealed class TaskWorkspacePreparerTests : IAsyncLifetime
+{
+    private const string Token = "plain-git-token-42";
+
+    private readonly TemporaryDirectory _temp = new();
+    private readonly TestLog _log = new();
+    private readonly FakeBackendHttp _backend = new();
+    private BackendDownloads _downloads = null!;
+    private GitHttpServer _git = null!;
+
+    private string Root => _temp.Combine("workspace");
+
+    public Task InitializeAsync()
+    {
+        _downloads = new BackendDownloads(_backend.Url);
+        var served = _temp.Combine("served");
+        Directory.CreateDirectory(served);
+        TestGit.CreateBareRepository(served, "hello");
+        _git = new GitHttpServer(served, "octo", Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _downloads.Dispose();
+        await _git.DisposeAsync();
+        await _backend.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private TaskWorkspacePreparer Preparer(Func<string?, string?>? decrypt = null) => new(
+        new WorkspaceLayout(Root),
+        new WorkspaceSettings { SkillsCacheDirectory = _temp.Combine("cache"), DecryptSecret = decrypt ?? (s => s) },
+        _downloads,
+        new GitCommand(),
+        _log.Logger);
+
+    private JsonObject User(string token) => new() { ["name"] = "octo", ["git_login"] = "octo", ["git_email"] = "octo@example.com", ["git_token"] = token };
+
+    [Fact]
+    public async Task A_task_with_a_repository_and_an_attachment_works_in_the_checkout_with_the_prompt_rewritten()
+    {
+        _backend.Answer("/api/attachments/3/executor-download", "spec");
+        var request = TestTasks.Request(new JsonObject
+        {
+            ["git_url"] = _git.UrlOf("hello.git"),
+            ["user"] = User("encrypted:" + Token),
+            ["prompt"] = "Implement [attachment:3]",
+            ["attachments"] = new JsonArray(new JsonObject { ["id"] = 3, ["original_filename"] = "spec.md" }),
+        });
+
+        var prepared = await Preparer(s => s?.Replace("encrypted:", "", StringComparison.Ordinal)).PrepareAsync(request, CancellationToken.None);
+
+        Assert.Equal(Path.Combine(Root, "7", "hello"), prepared.WorkingDirectory);
+        Assert.Equal(prepared.WorkingDirectory, prepared.RepositoryDirectory);
+        Assert.Equal(Path.Combine(Root, "7"), prepared.TaskDirectory);
+        Assert.StartsWith($"Implement [Attachment downloaded to: {Path.Combine(Root, "7", "attachments", "70", "spec.md")}]", prepared.Prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_task_without_repository_or_downloads_runs_in_its_folder_with_its_own_prompt()
+    {
+        var prepared = await Preparer().PrepareAsync(TestTasks.Request([]), CancellationToken.None);
+
+        Assert.Equal(Path.Combine(Root, "7"), prepared.WorkingDirectory);
+        Assert.Null(prepared.RepositoryDirectory);
+        Assert.Null(prepared.Prompt);
+    }
+
+    [Theory]
+    [InlineData("https://example.com/owner/..")]
+    [InlineData("https://example.com/owner/-x.git")]
+    [InlineData("file:///etc")]
+    public async Task An_unsafe_repository_fails_the_task_and_writes_nothing(string gitUrl)
+    {
+        await Assert.ThrowsAsync<WorkspaceException>(() =>
+            Preparer().PrepareAsync(TestTasks.Request(new JsonObject { ["git_url"] = gitUrl }), CancellationToken.None));
+
+        Assert.False(Directory.Exists(Root));
+        Assert.Equal(["served"], Directory.EnumerateFileSystemEntries(_temp.Path).Select(Path.GetFileName).Where(n => n != "cache"));
+    }
+}
+
+public sealed class GitWorkbenchMonitorTests : IDisposable
+{
+    private readonly TemporaryDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private sealed class Recorder : IAgentObserver
+    {
+        public List<AgentEvent> Events { get; } = [];
+
+        public void OnEvent(AgentEvent agentEvent) => Events.Add(agentEvent);
+    }
+
+    [Fact]
+    public async Task Refreshes_after_tool_results_at_most_once_per_interval_and_once_more_at_the_end()
+    {
+        var repo = TestGit.CreateWorkingRepository(_temp.Combine("7", "repo"));
+        var time = new FakeTimeProvider();
+        var seen = new List<GitWorkbench>();
+        var workspace = new PreparedWorkspace { TaskDirectory = _temp.Combine("7"), WorkingDirectory = repo, RepositoryDirectory = repo };
+        var monitor = (await GitWorkbenchMonitor.StartAsync(workspace, "main", new GitCommand(), w => { lock (seen) seen.Add(w); }, time, new TestLog().Logger, CancellationToken.None))!;
+        await using var _ = monitor;
+        await Wait.UntilAsync(() => Count(seen) == 1, "the first refresh");
+
+        File.WriteAllText(Path.Combine(repo, "hello.py"), "print(1)\n");
+        var recorder = new Recorder();
+        var observer = monitor.Observe(recorder);
+        for (var i = 0; i < 5; i++) observer.OnEvent(new AgentToolResult($"t{i}", "ok", false));
+        time.Advance(GitWorkbenchMonitor.MinimumInterval - TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(5, recorder.Events.Count);
+        Assert.Equal(1, Count(seen));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Wait.UntilAsync(() => Count(seen) == 2, "one refresh for the burst");
+        Assert.Equal("hello.py", seen[1].FileChanges.Single()["new_path"]!.GetValue<string>());
+
+        File.Delete(Path.Combine(repo, "hello.py"));
+        await monitor.FinishAsync();
+        Assert.Equal(3, Count(seen));
+        Assert.Empty(seen[2].FileChanges);
+    }
+
+    [Fact]
+    public async Task A_task_without_a_checkout_has_no_monitor()
+    {
+        var workspace = new PreparedWorkspace { TaskDirectory = _temp.Path, WorkingDirectory = _temp.Path };
+
+        Assert.Null(await GitWorkbenchMonitor.StartAsync(workspace, null, new GitCommand(), _ => { }, TimeProvider.System, new TestLog().Logger, CancellationToken.None));
+    }
+
+    private static int Count(List<GitWorkbench> seen)
+    {
+        lock (seen) return seen.Count;
+    }
+}
