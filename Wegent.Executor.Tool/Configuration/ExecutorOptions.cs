@@ -26,6 +26,8 @@ public sealed record ExecutorOptions
     public string ClaudeCliPath { get; init; } = SettingDefaults.ClaudeCli;
     public string PermissionMode { get; init; } = SettingDefaults.PermissionMode;
     public TimeSpan AgentIdleTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentIdleTimeoutSeconds);
+    /// <summary>Run the first dispatched task, deliver its result and exit (the --once option; not a config.env setting).</summary>
+    public bool RunOnce { get; init; }
 
     public string LogFilePath => Path.Combine(LogDirectory, LogFileName);
     public string OutboxDirectory => Path.Combine(Home, "outbox");
