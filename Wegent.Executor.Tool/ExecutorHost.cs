@@ -25,9 +25,11 @@ public sealed class ExecutorHost(
     /// <summary>Time kept back from the shutdown budget for disconnecting and flushing logs.</summary>
     private static readonly TimeSpan ShutdownReserve = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Runs until <paramref name="stop"/> is cancelled or the backend refuses the executor.</summary>
+    /// <summary>Runs until <paramref name="stop"/> is cancelled or the backend refuses the executor; with
+    /// <see cref="ExecutorOptions.RunOnce"/>, until the first dispatched task's final result was delivered.</summary>
+    /// <returns>False only when <see cref="ExecutorOptions.RunOnce"/> is set and that task did not complete (or never came).</returns>
     /// <exception cref="BackendRefusedException">The backend refused the token.</exception>
-    public async Task RunAsync(CancellationToken stop)
+    public async Task<bool> RunAsync(CancellationToken stop)
     {
         var session = new ExecutorSession(connections, new ExecutorSessionSettings
         {
@@ -41,7 +43,8 @@ public sealed class ExecutorHost(
         }, registration, time, For("connection"));
 
         var outbox = new Outbox(options.OutboxDirectory, For("outbox"));
-        var delivery = new ReportDelivery(session, outbox,
+        var watch = new SingleTaskWatch(session);
+        var delivery = new ReportDelivery(watch, outbox,
             new DeliverySettings { ProgressInterval = options.ProgressInterval }, time, For("delivery"));
         await using (delivery.ConfigureAwait(false))
         {
@@ -81,13 +84,19 @@ public sealed class ExecutorHost(
             }
 
             using var sessionStop = new CancellationTokenSource();
-            var sessionRun = session.RunAsync(intake, sessionStop.Token);
-            await Task.WhenAny(sessionRun, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
+            var sessionRun = session.RunAsync(watch.Observing(intake), sessionStop.Token);
+            var stopped = Task.Delay(Timeout.Infinite, stop);
+            await Task.WhenAny(options.RunOnce ? [sessionRun, stopped, watch.Finished] : [sessionRun, stopped]).ConfigureAwait(false);
             if (sessionRun.IsCompleted)
             {
                 await queue.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 await sessionRun.ConfigureAwait(false);
-                return;
+                return !options.RunOnce;
+            }
+
+            if (options.RunOnce && watch.Finished.IsCompletedSuccessfully)
+            {
+                logger.Information("The task of this --once run was delivered ({Outcome}); exiting", watch.Finished.Result ? "completed" : "not completed");
             }
 
             logger.Information("Shutting down: no new tasks; stopping {Running} running task(s)", queue.RunningTaskIds.Count);
@@ -102,6 +111,7 @@ public sealed class ExecutorHost(
             await sessionStop.CancelAsync().ConfigureAwait(false);
             await WaitQuietlyAsync(sessionRun).ConfigureAwait(false);
             logger.Information("Stopped");
+            return !options.RunOnce || (watch.Finished.IsCompletedSuccessfully && watch.Finished.Result);
         }
     }
 

@@ -65,8 +65,7 @@ public static class ExecutorProgram
                 logging.Logger);
             try
             {
-                await host.RunAsync(stop).ConfigureAwait(false);
-                return ExitCodes.Ok;
+                return await host.RunAsync(stop).ConfigureAwait(false) ? ExitCodes.Ok : ExitCodes.Failure;
             }
             catch (BackendRefusedException ex)
             {

@@ -1,14 +1,14 @@
 using System.Collections;
 using System.CommandLine;
-using System.CommandLine.Invocation;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Service;
 
 namespace Wegent.Executor.Cli;
 
 /// <summary>
-/// Parses the command line and runs the executor. Ctrl-C and SIGTERM cancel the token given to the executor
-/// (System.CommandLine's ProcessTerminationTimeout); if it has not returned after GRACEFUL_SHUTDOWN_TIMEOUT plus
-/// <see cref="ShutdownSlack"/>, the invocation returns 130 (SIGINT) or 143 (SIGTERM) and the process ends.
+/// Parses the command line and runs the executor (or the doctor / service subcommands). Ctrl-C and SIGTERM cancel the
+/// token given to the executor (System.CommandLine's ProcessTerminationTimeout); if it has not returned after
+/// GRACEFUL_SHUTDOWN_TIMEOUT plus <see cref="ShutdownSlack"/>, the invocation returns 130 (SIGINT) or 143 (SIGTERM).
 /// </summary>
 public static class ExecutorCommandLine
 {
@@ -21,6 +21,7 @@ public static class ExecutorCommandLine
         ParseAndInvokeAsync(args, runExecutor, CurrentEnvironment(), Console.Out, Console.Error, handleTermination: true, CancellationToken.None);
 
     /// <param name="handleTermination">Whether SIGINT/SIGTERM cancel the run (false in tests: the test host keeps its signals).</param>
+    /// <param name="commandRunner">Runs systemctl/launchctl for the service subcommands (faked in tests).</param>
     public static async Task<int> ParseAndInvokeAsync(
         IReadOnlyList<string> args,
         Func<LoadedConfiguration, CancellationToken, Task<int>> runExecutor,
@@ -28,15 +29,18 @@ public static class ExecutorCommandLine
         TextWriter output,
         TextWriter error,
         bool handleTermination,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ICommandRunner? commandRunner = null)
     {
         var root = new ExecutorRootCommand();
         LoadedConfiguration? loaded = null;
         root.Command.SetAction((_, token) => runExecutor(loaded!, token));
+        var subcommands = new SubcommandActions(root, environment, output, error, commandRunner ?? new ProcessCommandRunner());
+        subcommands.Attach();
 
         var parseResult = root.Command.Parse(args);
         var invocation = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
-        if (parseResult.Action is ParseErrorAction)
+        if (parseResult.Action is System.CommandLine.Invocation.ParseErrorAction)
         {
             // A bad command line is bad configuration: same exit code, errors only (no help dump).
             foreach (var parseError in parseResult.Errors)
@@ -59,6 +63,7 @@ public static class ExecutorCommandLine
                 return ExitCodes.BadConfiguration;
             }
 
+            if (parseResult.GetValue(root.Once)) loaded = loaded with { Options = loaded.Options with { RunOnce = true } };
             if (handleTermination)
             {
                 invocation.ProcessTerminationTimeout = loaded.Options.GracefulShutdownTimeout + ShutdownSlack;

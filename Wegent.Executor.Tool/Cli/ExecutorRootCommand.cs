@@ -22,10 +22,19 @@ internal sealed class ExecutorRootCommand
             {
                 Description = $"{setting.Description} [{setting.EnvironmentVariable}]",
                 HelpName = HelpName(setting.Kind),
+                // doctor and service install read the same configuration.
+                Recursive = true,
             };
             _options.Add(setting, option);
             Command.Options.Add(option);
         }
+
+        Command.Options.Add(Once);
+        Command.Subcommands.Add(Doctor);
+        Service.Subcommands.Add(ServiceInstall);
+        Service.Subcommands.Add(ServiceUninstall);
+        Service.Subcommands.Add(ServiceStatus);
+        Command.Subcommands.Add(Service);
 
         foreach (var option in Command.Options)
         {
@@ -42,6 +51,23 @@ internal sealed class ExecutorRootCommand
     }
 
     public RootCommand Command { get; }
+
+    public Option<bool> Once { get; } = new("--once")
+    {
+        Description = "Run the first task the backend dispatches, deliver its result and exit: 0 when it COMPLETED, 1 otherwise.",
+    };
+
+    public Command Doctor { get; } = new("doctor",
+        "Check configuration, backend, token, Claude Code CLI, git, directories and disk space; one line each. Exit 0 when all pass.");
+
+    public Command Service { get; } = new("service", "Run the executor as a per-user service (systemd on Linux, launchd on macOS).");
+
+    public Command ServiceInstall { get; } = new("install",
+        "Write the service definition (with the current configuration home and PATH) and start it; it restarts on failure and starts at login.");
+
+    public Command ServiceUninstall { get; } = new("uninstall", "Stop the service and remove its definition.");
+
+    public Command ServiceStatus { get; } = new("status", "Show whether the service is installed and running (exit 0 when running).");
 
     /// <summary>The values given on the command line, keyed by environment variable name as the loader expects.</summary>
     public IReadOnlyDictionary<string, string?> CommandLineValues(ParseResult parseResult) =>

@@ -129,7 +129,7 @@ public static class KnownSettings
         EnvironmentVariable = "LOCAL_RECONNECT_DELAY",
         OptionName = "--reconnect-delay",
         DefaultText = Invariant(SettingDefaults.ReconnectDelaySeconds),
-        Description = "First reconnect delay in seconds (doubles up to the maximum).",
+        Description = "Reconnect delay in seconds after the first quick retries (up to 0.5 s each for about 5 s); doubles up to the maximum.",
         Kind = SettingKind.Seconds,
         Maximum = OneHour,
     };

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using Wegent.Executor.Configuration;
+using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Diagnostics;
+using Wegent.Executor.Tests.Configuration;
+using Wegent.Executor.Tests.Connection.SocketIo;
+
+namespace Wegent.Executor.Tests.Diagnostics;
+
+public sealed class DoctorTests : IDisposable
+{
+    private static readonly TimeSpan NetworkTimeout = TimeSpan.FromSeconds(5);
+    private readonly TemporaryDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private ExecutorOptions Options(Uri backend, string token = "token") => new()
+    {
+        BackendUrl = backend,
+        AuthToken = token,
+        Home = _temp.Combine("home"),
+        WorkspaceRoot = _temp.Combine("home", "workspace"),
+        LogDirectory = _temp.Combine("home", "logs"),
+    };
+
+    /// <summary>A script that answers --version like the Claude Code CLI.</summary>
+    private string FakeCli(string versionLine, int exitCode = 0)
+    {
+        var path = _temp.Combine("claude");
+        File.WriteAllText(path, $"#!/bin/sh\necho '{versionLine}'\nexit {exitCode}\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    private static Task<IReadOnlyList<DoctorCheckResult>> Run(DoctorInput input) =>
+        new Doctor(new SocketIoConnectionFactory(), NetworkTimeout).RunAsync(input, CancellationToken.None);
+
+    private static DoctorCheckResult Line(IReadOnlyList<DoctorCheckResult> results, string title) => results.Single(r => r.Title == title);
+
+    private static Uri ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
+    }
+
+    [Fact]
+    public async Task A_configuration_error_is_the_first_failed_line_and_network_checks_are_not_attempted()
+    {
+        var results = await Run(new DoctorInput(null, "WEGENT_BACKEND_URL is not set", FakeCli("2.1.197 (Claude Code)"), Environment.GetEnvironmentVariable("PATH")));
+
+        Assert.Equal("Configuration", results[0].Title);
+        Assert.False(results[0].Passed);
+        Assert.Contains("WEGENT_BACKEND_URL is not set", results[0].Format(), StringComparison.Ordinal);
+        Assert.False(Line(results, "Token accepted").Passed);
+        Assert.True(Line(results, "Claude Code CLI").Passed);
+    }
+
+    [Fact]
+    public async Task An_unreachable_backend_fails_with_the_fix_and_skips_the_token_check()
+    {
+        var results = await Run(new DoctorInput(Options(ClosedPort()), null, FakeCli("2.1.197 (Claude Code)"), Environment.GetEnvironmentVariable("PATH")));
+
+        var reachable = Line(results, "Backend reachable");
+        Assert.False(reachable.Passed);
+        Assert.Contains("WEGENT_BACKEND_URL", reachable.Fix, StringComparison.Ordinal);
+        Assert.Contains("not reachable", Line(results, "Token accepted").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reports_the_Claude_CLI_version_and_path_or_how_to_install_it()
+    {
+        var cli = FakeCli("2.1.197 (Claude Code)");
+        var found = Line(await Run(new DoctorInput(null, "x", cli, null)), "Claude Code CLI");
+        var missing = Line(await Run(new DoctorInput(null, "x", "claude-not-installed-here", _temp.Path)), "Claude Code CLI");
+        var broken = Line(await Run(new DoctorInput(null, "x", FakeCli("boom", exitCode: 3), null)), "Claude Code CLI");
+
+        Assert.Equal($"✓ Claude Code CLI: 2.1.197 (Claude Code) ({cli})", found.Format());
+        Assert.False(missing.Passed);
+        Assert.Contains("npm install -g @anthropic-ai/claude-code", missing.Fix, StringComparison.Ordinal);
+        Assert.False(broken.Passed);
+        Assert.Contains("exited 3", broken.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Git_is_looked_for_on_the_given_PATH()
+    {
+        var results = await Run(new DoctorInput(null, "x", "claude", _temp.Path));
+
+        Assert.False(Line(results, "git").Passed);
+        Assert.Contains("install git", Line(results, "git").Format(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Creates_and_checks_the_directories_and_reports_free_space()
+    {
+        var options = Options(ClosedPort());
+
+        var results = await Run(new DoctorInput(options, null, "claude", null));
+
+        Assert.True(Line(results, "Directories writable").Passed);
+        Assert.True(Directory.Exists(options.OutboxDirectory));
+        Assert.Empty(Directory.GetFiles(options.Home));
+        Assert.Contains("GiB free", Line(results, "Disk space").Detail, StringComparison.Ordinal);
+    }
+
+    [PythonSocketIoFact]
+    public async Task The_token_check_is_a_real_Socket_IO_connect_accepted_or_refused()
+    {
+        await using var server = await PythonSocketIoServer.StartAsync();
+
+        var accepted = await Run(new DoctorInput(Options(server.BaseUrl, PythonSocketIoServer.GoodToken), null, "claude", null));
+        var refused = await Run(new DoctorInput(Options(server.BaseUrl, "wrong"), null, "claude", null));
+
+        Assert.True(Line(accepted, "Backend reachable").Passed);
+        Assert.True(Line(accepted, "Token accepted").Passed);
+        Assert.False(Line(refused, "Token accepted").Passed);
+        Assert.Contains("Invalid or expired token", Line(refused, "Token accepted").Detail, StringComparison.Ordinal);
+        Assert.Contains("WEGENT_AUTH_TOKEN", Line(refused, "Token accepted").Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failed_line_carries_its_fix()
+    {
+        Assert.Equal("✗ git: not found — fix: install git", DoctorCheckResult.Fail("git", "not found", "install git").Format());
+        Assert.Equal("✓ git: 2.39", DoctorCheckResult.Pass("git", "2.39").Format());
+    }
+}

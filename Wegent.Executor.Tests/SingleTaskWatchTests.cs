@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Wegent.Executor.Connection;
+using Wegent.Executor.Tasks;
+
+namespace Wegent.Executor.Tests;
+
+public class SingleTaskWatchTests
+{
+    private sealed class FakeChannel : IBackendChannel
+    {
+        public JsonNode? Ack { get; set; } = new JsonObject { ["success"] = true };
+
+        public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<JsonNode?> CallAsync(string eventName, JsonNode payload, TimeSpan timeout, CancellationToken cancellationToken) => Task.FromResult(Ack);
+
+        public void RequestHeartbeat()
+        {
+        }
+    }
+
+    private sealed class FakeIntake : IBackendEventHandler
+    {
+        public List<string> Handled { get; } = [];
+
+        public IReadOnlyList<long> RunningTaskIds => [];
+
+        public void Handle(string eventName, JsonNode? payload) => Handled.Add(eventName);
+    }
+
+    private static JsonObject Execute(long subtaskId) => new() { ["task_id"] = 1, ["subtask_id"] = subtaskId, ["prompt"] = "hi" };
+
+    private static JsonObject Final(long subtaskId, string status) => new() { ["task_id"] = 1, ["subtask_id"] = subtaskId, ["status"] = status };
+
+    private static Task Send(SingleTaskWatch watch, string eventName, JsonObject payload) =>
+        watch.CallAsync(eventName, payload, TimeSpan.FromSeconds(1), CancellationToken.None);
+
+    [Fact]
+    public async Task Finishes_true_when_the_first_dispatched_subtask_is_delivered_as_COMPLETED()
+    {
+        var watch = new SingleTaskWatch(new FakeChannel());
+        var intake = new FakeIntake();
+        watch.Observing(intake).Handle("task:execute", Execute(7));
+
+        await Send(watch, "task:progress", Final(7, "RUNNING"));
+        Assert.False(watch.Finished.IsCompleted);
+        await Send(watch, "task:complete", Final(7, "COMPLETED"));
+
+        Assert.True(await watch.Finished);
+        Assert.Equal(["task:execute"], intake.Handled);
+    }
+
+    [Fact]
+    public async Task Finals_of_other_subtasks_such_as_outbox_resends_are_ignored()
+    {
+        var watch = new SingleTaskWatch(new FakeChannel());
+        await Send(watch, "task:complete", Final(3, "COMPLETED"));
+        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(8));
+
+        await Send(watch, "task:complete", Final(8, "COMPLETED"));
+        Assert.False(watch.Finished.IsCompleted);
+        await Send(watch, "task:complete", Final(7, "FAILED"));
+
+        Assert.False(await watch.Finished);
+    }
+
+    [Fact]
+    public async Task A_completed_result_the_backend_answers_with_an_error_is_not_a_success()
+    {
+        var watch = new SingleTaskWatch(new FakeChannel { Ack = new JsonObject { ["error"] = "Subtask not found" } });
+        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+
+        await Send(watch, "task:complete", Final(7, "COMPLETED"));
+
+        Assert.False(await watch.Finished);
+    }
+
+    [Fact]
+    public async Task A_cancellation_sent_as_progress_is_final_and_not_a_success()
+    {
+        var watch = new SingleTaskWatch(new FakeChannel());
+        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+
+        await Send(watch, "task:progress", Final(7, "CANCELLED"));
+
+        Assert.False(await watch.Finished);
+    }
+}

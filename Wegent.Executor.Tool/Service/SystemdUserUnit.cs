@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+using Wegent.Executor.Cli;
+using Wegent.Executor.Configuration;
+
+namespace Wegent.Executor.Service;
+
+/// <summary>The systemd user unit that runs the executor: restarts on failure except bad configuration (2) and refusal
+/// by the backend (3), which a restart cannot fix; SIGTERM to the executor only (it stops its agents itself).</summary>
+public static class SystemdUserUnit
+{
+    public const string UnitName = "wegent-executor.service";
+    public static readonly TimeSpan RestartDelay = TimeSpan.FromSeconds(5);
+
+    /// <summary>~/.config/systemd/user/wegent-executor.service, or under XDG_CONFIG_HOME when set.</summary>
+    public static string FilePath(string userHome, string? xdgConfigHome) =>
+        Path.Combine(string.IsNullOrEmpty(xdgConfigHome) ? Path.Combine(userHome, ".config") : xdgConfigHome, "systemd", "user", UnitName);
+
+    public static string Render(ServiceDefinition service)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("# Written by `wegent-executor service install`; remove with `wegent-executor service uninstall`.");
+        text.AppendLine("[Unit]");
+        text.AppendLine("Description=Wegent executor (local mode)");
+        text.AppendLine("Wants=network-online.target");
+        text.AppendLine("After=network-online.target");
+        text.AppendLine();
+        text.AppendLine("[Service]");
+        text.AppendLine("Type=simple");
+        text.AppendLine("ExecStart=" + string.Join(' ', service.Command.Select(word => Quote(word.Replace("$", "$$", StringComparison.Ordinal)))));
+        text.AppendLine("Environment=" + Quote($"{KnownSettings.Home.EnvironmentVariable}={service.Home}"));
+        text.AppendLine("Environment=" + Quote($"PATH={service.PathVariable}"));
+        // The executor reads config.env itself too; loading it here also exposes its values to tools the agent runs.
+        text.AppendLine("EnvironmentFile=-" + HomeRelative(Path.Combine(service.Home, ConfigEnvFile.FileName), service.UserHome));
+        text.AppendLine("Restart=on-failure");
+        text.AppendLine("RestartSec=" + Seconds(RestartDelay));
+        text.AppendLine($"RestartPreventExitStatus={ExitCodes.BadConfiguration} {ExitCodes.RefusedByBackend}");
+        text.AppendLine("KillSignal=SIGTERM");
+        // mixed: SIGTERM to the executor alone, so it can stop its agents and report; SIGKILL to all only at the timeout.
+        text.AppendLine("KillMode=mixed");
+        text.AppendLine("TimeoutStopSec=" + Seconds(service.StopTimeout));
+        text.AppendLine();
+        text.AppendLine("[Install]");
+        text.AppendLine("WantedBy=default.target");
+        return text.ToString();
+    }
+
+    /// <summary>%h is systemd's home specifier: the unit names the file as the user would (%h/.wegent-executor/config.env).</summary>
+    private static string HomeRelative(string path, string userHome)
+    {
+        var relative = Path.GetRelativePath(userHome, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
+            ? EscapeSpecifiers(path)
+            : "%h/" + EscapeSpecifiers(relative);
+    }
+
+    /// <summary>A double-quoted word: backslash and quote escaped, % doubled (systemd specifiers).</summary>
+    private static string Quote(string word) =>
+        '"' + EscapeSpecifiers(word).Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + '"';
+
+    private static string EscapeSpecifiers(string text) => text.Replace("%", "%%", StringComparison.Ordinal);
+
+    private static string Seconds(TimeSpan value) => Math.Ceiling(value.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Wegent.Bench;
+
+/// <summary>One build of the executor to measure: the framework-dependent dotnet tool build or the single-file binary.</summary>
+internal sealed record ExecutorBuild(string Name, string Path);
+
+/// <summary>A running executor with its own home; reads its memory and CPU from /proc.</summary>
+internal sealed class ExecutorUnderTest : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _home;
+
+    private ExecutorUnderTest(Process process, DirectoryInfo home, string deviceId, long spawnedAtMs)
+    {
+        _process = process;
+        _home = home;
+        DeviceId = deviceId;
+        SpawnedAtMs = spawnedAtMs;
+    }
+
+    public string DeviceId { get; }
+
+    public long SpawnedAtMs { get; }
+
+    public int Pid => _process.Id;
+
+    public static ExecutorUnderTest Start(ExecutorBuild build, DevBackendProcess backend, string fakeAgent, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var home = Directory.CreateTempSubdirectory("wegent-bench-executor-");
+        var executorHome = System.IO.Path.Combine(home.FullName, ".wegent-executor");
+        Directory.CreateDirectory(executorHome);
+        var deviceId = "bench-" + Guid.NewGuid().ToString("N")[..12];
+        File.WriteAllText(System.IO.Path.Combine(executorHome, "device_id"), deviceId);
+        var start = new ProcessStartInfo(build.Path)
+        {
+            WorkingDirectory = home.FullName,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.Environment["HOME"] = home.FullName;
+        start.Environment["WEGENT_EXECUTOR_HOME"] = executorHome;
+        start.Environment["WEGENT_BACKEND_URL"] = backend.Url;
+        start.Environment["WEGENT_AUTH_TOKEN"] = DevBackendProcess.Token;
+        start.Environment["WEGENT_CLAUDE_CLI"] = fakeAgent;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        var spawnedAt = Clock.NowMs();
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{build.Path} did not start");
+        // Drain the console so the executor never blocks on a full pipe; the bench does not read it.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        return new ExecutorUnderTest(process, home, deviceId, spawnedAt);
+    }
+
+    /// <summary>Resident set size in MB (VmRSS).</summary>
+    public double ResidentMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>User plus system CPU time so far, in ms (clock ticks of 10 ms).</summary>
+    public double CpuMilliseconds()
+    {
+        var stat = File.ReadAllText($"/proc/{Pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the state field.
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _process.Dispose();
+        try
+        {
+            _home.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

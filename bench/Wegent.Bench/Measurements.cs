@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Wegent.Bench;
+
+/// <summary>Each metric of the table, measured on loopback against the dev backend.</summary>
+internal sealed partial class Measurements(DevBackendProcess backend, string fakeAgent, BenchOptions options)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly Dictionary<string, string> Idle = new() { ["LOCAL_HEARTBEAT_INTERVAL"] = "1" };
+
+    /// <summary>Process spawn → the backend records device:register.</summary>
+    public async Task<Stats> StartupAsync(ExecutorBuild build)
+    {
+        var samples = new List<double>();
+        for (var run = 0; run < options.Runs; run++)
+        {
+            var since = await backend.LastEventIdAsync();
+            await using var executor = ExecutorUnderTest.Start(build, backend, fakeAgent);
+            var registered = await WaitRegisteredAsync(since, executor.DeviceId);
+            samples.Add(registered["received_at"]!.GetValue<long>() - executor.SpawnedAtMs);
+        }
+
+        return Stats.Of(samples);
+    }
+
+    /// <summary>All runs' executors idle at once (1 s heartbeat): RSS after settling, CPU over the idle period.</summary>
+    public async Task<(Stats Rss, Stats Cpu)> IdleAsync(ExecutorBuild build)
+    {
+        var executors = new List<ExecutorUnderTest>();
+        try
+        {
+            var since = await backend.LastEventIdAsync();
+            for (var run = 0; run < options.Runs; run++) executors.Add(ExecutorUnderTest.Start(build, backend, fakeAgent, Idle));
+            foreach (var executor in executors) await WaitRegisteredAsync(since, executor.DeviceId);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var rss = executors.Select(e => e.ResidentMegabytes()).ToArray();
+            var cpuBefore = executors.Select(e => e.CpuMilliseconds()).ToArray();
+            await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
+            var cpu = executors.Select((e, i) => (e.CpuMilliseconds() - cpuBefore[i]) * 60 / options.IdleSeconds).ToArray();
+            return (Stats.Of(rss), Stats.Of(cpu));
+        }
+        finally
+        {
+            foreach (var executor in executors) await executor.DisposeAsync();
+        }
+    }
+
+    /// <summary>Backend emits task:execute → it records the first task:progress (agent with no output, no git).</summary>
+    public async Task<Stats> FirstProgressAsync(ExecutorBuild build)
+    {
+        await using var executor = ExecutorUnderTest.Start(build, backend, fakeAgent);
+        await WaitRegisteredAsync(await backend.LastEventIdAsync(), executor.DeviceId);
+        var samples = new List<double>();
+        for (var run = 0; run < Math.Max(options.Runs, 20); run++)
+        {
+            var (taskId, subtaskId) = await backend.CreateTaskAsync(executor.DeviceId, "deltas=0");
+            var task = await backend.WaitForFinalAsync(taskId, subtaskId, Timeout);
+            var events = task["events"]!.AsArray().Select(e => e!.AsObject()).ToArray();
+            var sent = events.First(e => Is(e, "out", "task:execute"))["received_at"]!.GetValue<long>();
+            var first = events.First(e => Is(e, "in", "task:progress"))["received_at"]!.GetValue<long>();
+            samples.Add(first - sent);
+        }
+
+        return Stats.Of(samples);
+    }
+
+    /// <summary>Tasks streaming text at once: per-task delays, event spacing, executor CPU and peak memory.</summary>
+    public async Task<StreamingResult> StreamingAsync(ExecutorBuild build, int tasks, int deltas)
+    {
+        var settings = new Dictionary<string, string> { ["LOCAL_MAX_CONCURRENT_TASKS"] = tasks.ToString(CultureInfo.InvariantCulture) };
+        await using var executor = ExecutorUnderTest.Start(build, backend, fakeAgent, settings);
+        await WaitRegisteredAsync(await backend.LastEventIdAsync(), executor.DeviceId);
+        var delays = new List<double>();
+        var gaps = new List<double>();
+        var cpuShares = new List<double>();
+        var peakRss = 0.0;
+        var failures = 0;
+        for (var run = 0; run < options.Runs; run++)
+        {
+            var cpuBefore = executor.CpuMilliseconds();
+            var started = Clock.NowMs();
+            var created = new List<(long TaskId, long SubtaskId)>();
+            for (var i = 0; i < tasks; i++) created.Add(await backend.CreateTaskAsync(executor.DeviceId, $"deltas={deltas} bytes=100 seconds=2"));
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    peakRss = Math.Max(peakRss, executor.ResidentMegabytes());
+                    await Task.Delay(50, CancellationToken.None);
+                }
+            });
+            var finished = new List<JsonObject>();
+            foreach (var (taskId, subtaskId) in created) finished.Add(await backend.WaitForFinalAsync(taskId, subtaskId, Timeout));
+            await sampling.CancelAsync();
+            await sampler;
+            cpuShares.Add((executor.CpuMilliseconds() - cpuBefore) / (Clock.NowMs() - started) * 100);
+            foreach (var task in finished)
+            {
+                var (taskDelays, taskGaps, completed) = StreamDelays(task);
+                delays.AddRange(taskDelays);
+                gaps.AddRange(taskGaps);
+                if (!completed) failures++;
+            }
+        }
+
+        return new StreamingResult(Stats.Of(delays), Stats.Of(gaps), Stats.Of(cpuShares), peakRss, failures);
+    }
+
+    /// <summary>Kill the backend, keep it down 3 s, start it: time from healthy again to device:register received.</summary>
+    public async Task<Stats> ReconnectAsync(ExecutorBuild build)
+    {
+        await using var executor = ExecutorUnderTest.Start(build, backend, fakeAgent);
+        await WaitRegisteredAsync(await backend.LastEventIdAsync(), executor.DeviceId);
+        var samples = new List<double>();
+        for (var run = 0; run < options.Runs; run++)
+        {
+            var since = await backend.LastEventIdAsync();
+            await backend.KillAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var healthyAt = await backend.StartAgainAsync();
+            var registered = await WaitRegisteredAsync(since, executor.DeviceId);
+            samples.Add(registered["received_at"]!.GetValue<long>() - healthyAt);
+        }
+
+        return Stats.Of(samples);
+    }
+
+    private Task<JsonObject> WaitRegisteredAsync(long since, string deviceId) =>
+        backend.WaitForEventAsync(since, e => Is(e, "in", "device:register") && e["payload"]?["device_id"]?.GetValue<string>() == deviceId, Timeout);
+
+    private static bool Is(JsonObject entry, string direction, string name) =>
+        entry["direction"]?.GetValue<string>() == direction && entry["event"]?.GetValue<string>() == name;
+
+    /// <summary>For each progress event: received_at minus the print time of the oldest delta it is the first to carry.</summary>
+    private static (List<double> Delays, List<double> Gaps, bool Completed) StreamDelays(JsonObject task)
+    {
+        var events = task["events"]!.AsArray().Select(e => e!.AsObject()).Where(e => Is(e, "in", "task:progress") || Is(e, "in", "task:complete")).ToArray();
+        var delays = new List<double>();
+        var gaps = new List<double>();
+        var lastIndex = -1;
+        long? lastProgressAt = null;
+        var printedAt = new Dictionary<int, long>();
+        foreach (var entry in events)
+        {
+            var receivedAt = entry["received_at"]!.GetValue<long>();
+            var text = entry["payload"]?["result"]?["value"]?.GetValue<string>() ?? "";
+            var markers = Marker().Matches(text).Select(m => (Index: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), At: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToArray();
+            foreach (var (index, at) in markers) printedAt[index] = at;
+            if (Is(entry, "in", "task:progress"))
+            {
+                if (lastProgressAt is { } previous) gaps.Add(receivedAt - previous);
+                lastProgressAt = receivedAt;
+            }
+
+            if (markers.Length == 0) continue;
+            var newest = markers.Max(m => m.Index);
+            if (newest > lastIndex && printedAt.TryGetValue(lastIndex + 1, out var oldestNew)) delays.Add(receivedAt - oldestNew);
+            lastIndex = Math.Max(lastIndex, newest);
+        }
+
+        var completed = events.Any(e => Is(e, "in", "task:complete") && e["payload"]?["status"]?.GetValue<string>() == "COMPLETED");
+        return (delays, gaps, completed);
+    }
+
+    [GeneratedRegex(@"#(\d{5})@(\d{13})\|")]
+    private static partial Regex Marker();
+}
+
+internal sealed record StreamingResult(Stats Delay, Stats EventGap, Stats CpuPercent, double PeakRssMegabytes, int FailedTasks);

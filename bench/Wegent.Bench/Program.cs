@@ -1,0 +1,64 @@
+using System.Globalization;
+using Wegent.Bench;
+
+// Measures the executor on loopback against the dev backend and prints a markdown table. Timing is reported, never asserted.
+var root = FindRepositoryRoot();
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args, root);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+if (options.Builds.Count == 0)
+{
+    Console.Error.WriteLine("No executor build found: run `dotnet build Wegent.Executor.Tool -c Release` and/or scripts/build-local, or pass --executor.");
+    return 2;
+}
+
+var fakeAgent = Path.Combine(AppContext.BaseDirectory, "fake-agent.py");
+if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fakeAgent, File.GetUnixFileMode(fakeAgent) | UnixFileMode.UserExecute);
+await using var backend = await DevBackendProcess.StartAsync(root);
+var measure = new Measurements(backend, fakeAgent, options);
+var rows = new List<string>();
+foreach (var build in options.Builds)
+{
+    Console.Error.WriteLine($"Measuring {build.Name}: {build.Path}");
+    var startup = await measure.StartupAsync(build);
+    rows.Add(Row(build, "process start → device:register received", startup.Format("ms", "0")));
+    var (rss, cpu) = await measure.IdleAsync(build);
+    rows.Add(Row(build, "resident memory idle, registered", rss.Format("MB")));
+    rows.Add(Row(build, $"CPU per 60 s idle, 1 s heartbeat (measured over {options.IdleSeconds:0} s)", cpu.Format("ms", "0")));
+    var first = await measure.FirstProgressAsync(build);
+    rows.Add(Row(build, "task:execute → first task:progress", $"p50 {first.Median:0} ms, p99 {first.P99:0} ms (n={first.Count})"));
+    var one = await measure.StreamingAsync(build, tasks: 1, deltas: 10_000);
+    rows.Add(Row(build, "10,000 deltas × 100 B in 2 s, 1 task", Streaming(one)));
+    var five = await measure.StreamingAsync(build, tasks: 5, deltas: 2_000);
+    rows.Add(Row(build, "5 tasks streaming at once (2,000 deltas × 100 B in 2 s each)", Streaming(five)));
+    var reconnect = await measure.ReconnectAsync(build);
+    rows.Add(Row(build, "backend back after a 3 s outage → re-registered", reconnect.Format("ms", "0")));
+}
+
+Console.WriteLine("| build | metric | median (min–max, n) |");
+Console.WriteLine("|---|---|---|");
+foreach (var row in rows) Console.WriteLine(row);
+return 0;
+
+static string Row(ExecutorBuild build, string metric, string value) => $"| {build.Name} | {metric} | {value} |";
+
+static string Streaming(StreamingResult result) => string.Create(CultureInfo.InvariantCulture,
+    $"delay {result.Delay.Median:0} ms (max {result.Delay.Max:0}); event gap min {result.EventGap.Min:0} ms, median {result.EventGap.Median:0} ms; executor CPU {result.CpuPercent.Median:0.#}% of a core; peak RSS {result.PeakRssMegabytes:0.#} MB{(result.FailedTasks > 0 ? $"; {result.FailedTasks} task(s) not COMPLETED" : "")}");
+
+static string FindRepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Wegent.sln"))) return directory.FullName;
+    }
+
+    throw new InvalidOperationException("Wegent.sln not found above " + AppContext.BaseDirectory);
+}
