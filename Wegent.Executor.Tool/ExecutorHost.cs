@@ -84,11 +84,14 @@ public sealed class ExecutorHost(
             }
 
             using var sessionStop = new CancellationTokenSource();
+            var retention = new WorkspaceRetention(layout, options.WorkspaceRetentionDays, time, For("workspace"));
+            var sweeping = SweepDailyAsync(retention, () => queue.RunningTaskIds, sessionStop.Token);
             var sessionRun = session.RunAsync(watch.Observing(intake), sessionStop.Token);
             var stopped = Task.Delay(Timeout.Infinite, stop);
             await Task.WhenAny(options.RunOnce ? [sessionRun, stopped, watch.Finished] : [sessionRun, stopped]).ConfigureAwait(false);
             if (sessionRun.IsCompleted)
             {
+                await sessionStop.CancelAsync().ConfigureAwait(false);
                 await queue.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 await sessionRun.ConfigureAwait(false);
                 return !options.RunOnce;
@@ -110,12 +113,32 @@ public sealed class ExecutorHost(
 
             await sessionStop.CancelAsync().ConfigureAwait(false);
             await WaitQuietlyAsync(sessionRun).ConfigureAwait(false);
+            await WaitQuietlyAsync(sweeping).ConfigureAwait(false);
             logger.Information("Stopped");
             return !options.RunOnce || (watch.Finished.IsCompletedSuccessfully && watch.Finished.Result);
         }
     }
 
     private ILogger For(string component) => logger.ForComponent(component);
+
+    /// <summary>Removes old workspaces at start-up and then once a day.</summary>
+    private async Task SweepDailyAsync(WorkspaceRetention retention, Func<IReadOnlyList<long>> running, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                retention.Sweep(running().ToHashSet());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.Warning("Workspace clean-up failed: {Error}", ex.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromDays(1), time, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private static async Task WaitQuietlyAsync(Task task)
     {

@@ -56,6 +56,7 @@ public static class ConfigurationLoader
             AgentMaxRetries = Optional(sources, KnownSettings.AgentMaxRetries, SettingParser.Integer, SettingDefaults.AgentMaxRetries),
             AgentApiTimeout = Optional(sources, KnownSettings.AgentApiTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds)),
             GitTimeout = Optional(sources, KnownSettings.GitTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds)),
+            WorkspaceRetentionDays = Optional(sources, KnownSettings.WorkspaceRetentionDays, SettingParser.Integer, SettingDefaults.WorkspaceRetentionDays),
         };
 
         CheckRelations(sources, options);

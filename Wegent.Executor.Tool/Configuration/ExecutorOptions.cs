@@ -29,6 +29,7 @@ public sealed record ExecutorOptions
     public int AgentMaxRetries { get; init; } = SettingDefaults.AgentMaxRetries;
     public TimeSpan AgentApiTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds);
     public TimeSpan GitTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds);
+    public int WorkspaceRetentionDays { get; init; } = SettingDefaults.WorkspaceRetentionDays;
     /// <summary>Run the first dispatched task, deliver its result and exit (the --once option; not a config.env setting).</summary>
     public bool RunOnce { get; init; }
 

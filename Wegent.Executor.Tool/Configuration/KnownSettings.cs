@@ -254,13 +254,24 @@ public static class KnownSettings
         Maximum = OneDay,
     };
 
+    public static readonly SettingDefinition WorkspaceRetentionDays = new()
+    {
+        EnvironmentVariable = "LOCAL_WORKSPACE_RETENTION_DAYS",
+        OptionName = "--workspace-retention-days",
+        DefaultText = Invariant(SettingDefaults.WorkspaceRetentionDays),
+        Description = "Task workspaces untouched this many days are removed (at start-up and daily; never a running task); 0 keeps them.",
+        Kind = SettingKind.Integer,
+        Minimum = 0,
+        Maximum = 3650,
+    };
+
     /// <summary>All settings in the order --help lists them. Declared last: static fields initialise in text order.</summary>
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
         ExecutorMode, BackendUrl, AuthToken, Home, WorkspaceRoot, LogDirectory, LogFile, LogMaxSize, LogBackupCount,
         LogLevel, HeartbeatInterval, HeartbeatTimeout, ReconnectDelay, ReconnectMaxDelay, AnthropicApiKey,
         SkillClearCache, MaxConcurrentTasks, ProgressInterval, GracefulShutdownTimeout, ClaudeCli, PermissionMode,
-        AgentIdleTimeout, AgentMaxRetries, AgentApiTimeout, GitTimeout,
+        AgentIdleTimeout, AgentMaxRetries, AgentApiTimeout, GitTimeout, WorkspaceRetentionDays,
     ];
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

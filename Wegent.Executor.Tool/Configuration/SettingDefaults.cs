@@ -22,4 +22,5 @@ public static class SettingDefaults
     public const int AgentMaxRetries = 2;
     public const double AgentApiTimeoutSeconds = 600;
     public const double GitTimeoutSeconds = 600;
+    public const int WorkspaceRetentionDays = 14;
 }
