@@ -61,7 +61,7 @@ public sealed class ContainerFactAttribute : FactAttribute
 {
     public ContainerFactAttribute()
     {
-        Timeout = Prerequisites.TestTimeoutMilliseconds * 2;
+        Timeout = Prerequisites.TestTimeoutMilliseconds;
         Skip = SkipReason();
     }
 

@@ -80,6 +80,9 @@ public sealed class ContainerBackend : IAsyncDisposable
     /// registry), and the build runs without a network: the base image has the packages, so pip is skipped.</summary>
     private static async Task BuildImageAsync()
     {
+        // Testcontainers' client asks for a newer API than Debian's engine (20.10: 1.41) serves; negotiate like the docker CLI.
+        if (Environment.GetEnvironmentVariable("DOCKER_API_VERSION") is not { Length: > 0 })
+            Environment.SetEnvironmentVariable("DOCKER_API_VERSION", await DockerEngine.ApiVersionAsync());
         // Ryuk (the reaper container) would be pulled from a registry; every container here is disposed explicitly.
         TestcontainersSettings.ResourceReaperEnabled = false;
         if (!await DockerEngine.HasImageAsync(BaseImage))
@@ -140,6 +143,13 @@ public static class DockerEngine
         {
             return false;
         }
+    }
+
+    /// <summary>The newest API version the engine serves (the API-Version header of its ping).</summary>
+    public static async Task<string> ApiVersionAsync()
+    {
+        using var response = await Get("/_ping");
+        return response.Headers.GetValues("API-Version").Single();
     }
 
     public static async Task<bool> HasImageAsync(string name)
