@@ -170,6 +170,7 @@ public static class DockerEngine
             },
         })
         { Timeout = TimeSpan.FromSeconds(3) };
-        return await http.GetAsync(new Uri("http://docker" + path));
+        // The host name is not used: the connection goes to the Unix socket.
+        return await http.GetAsync(new Uri("http://engine.local" + path));
     }
 }
