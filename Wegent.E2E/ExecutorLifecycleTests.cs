@@ -83,26 +83,16 @@ public sealed class ExecutorLifecycleTests
         await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
         var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Sleep", ["scenario"] = "bash:sleep 600" });
         var taskDirectory = Path.Combine(executor.Workspace, taskId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await WaitUntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
+        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
 
         executor.Process.Signal(PosixSignalKind.Kill);
         await executor.Process.WaitForExitAsync();
-        await WaitUntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end with its executor");
+        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end with its executor");
         executor.Launch();
 
         var subtask = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId,
             s => s["error_message"]?.GetValue<string>()?.Contains("executor restarted", StringComparison.Ordinal) == true, "reported as interrupted");
         Assert.Equal("FAILED", subtask["status"]!.GetValue<string>());
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestEnvironment.DefaultTimeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}");
-            await Task.Delay(50);
-        }
     }
 
     [E2EFact]

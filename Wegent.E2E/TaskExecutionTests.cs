@@ -82,13 +82,13 @@ public sealed class TaskExecutionTests
 
         var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Sleep", ["scenario"] = "bash:sleep 600" });
         var taskDirectory = Path.Combine(executor.Workspace, taskId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await WaitUntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
+        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
 
         await backend.Api.CancelAsync(taskId);
         var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
 
         Assert.Equal("CANCELLED", subtask["status"]!.GetValue<string>());
-        await WaitUntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end");
+        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end");
         Assert.Equal(0, subtask["complete_count"]!.GetValue<int>());
         AssertNoProtocolFaults(await backend.Api.TaskAsync(taskId));
     }
@@ -135,15 +135,5 @@ public sealed class TaskExecutionTests
         Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
         Assert.Contains("Echo: still there?", subtask["result"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.False(executor.Process.HasExited);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TestEnvironment.DefaultTimeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}");
-            await Task.Delay(50);
-        }
     }
 }

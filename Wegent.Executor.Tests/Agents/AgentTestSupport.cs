@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Wegent.Executor.Agents;
 
+using Wegent.Executor.Tests.TestSupport;
+
 namespace Wegent.Executor.Tests.Agents;
 
 /// <summary>A test that starts processes and reads /proc: Linux only.</summary>
@@ -29,37 +31,7 @@ internal sealed class RecordingObserver : IAgentObserver
 
     public Task<T> WaitForAsync<T>(Func<T, bool> predicate)
         where T : AgentEvent =>
-        Until.TrueAsync(() => _events.OfType<T>().FirstOrDefault(predicate));
-}
-
-internal static class Until
-{
-    /// <summary>Long enough for a loaded CI machine; every wait ends as soon as its condition holds.</summary>
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
-
-    public static async Task<T> TrueAsync<T>(Func<T?> probe, TimeSpan? timeout = null)
-    {
-        using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        while (true)
-        {
-            if (probe() is { } value)
-            {
-                return value;
-            }
-
-            try
-            {
-                await Task.Delay(20, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException("The condition did not hold in time");
-            }
-        }
-    }
-
-    public static Task TrueAsync(Func<bool> condition, TimeSpan? timeout = null) =>
-        TrueAsync<object>(() => condition() ? true : null, timeout);
+        Wait.ForValueAsync(() => _events.OfType<T>().FirstOrDefault(predicate), $"an agent event {typeof(T).Name}");
 }
 
 internal static class ProcessProbe
@@ -71,7 +43,7 @@ internal static class ProcessProbe
         return stat is null || stat.IsZombie;
     }
 
-    public static Task WaitUntilGoneAsync(int pid) => Until.TrueAsync(() => IsGone(pid), TimeSpan.FromSeconds(10));
+    public static Task WaitUntilGoneAsync(int pid) => Wait.UntilAsync(() => IsGone(pid), $"process {pid} to end");
 
     public static int ParsePid(string text) => int.Parse(text.Trim(), CultureInfo.InvariantCulture);
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Wegent.Executor.Agents;
 
+using Wegent.Executor.Tests.TestSupport;
+
 namespace Wegent.Executor.Tests.Agents;
 
 /// <summary>Needs the real Claude Code CLI: WEGENT_CLAUDE_CLI (a path) or `claude` on PATH.</summary>
@@ -73,7 +75,7 @@ public sealed class ClaudeCodeAgentRealCliTests : IDisposable
         using var cancel = new CancellationTokenSource();
 
         var run = new ClaudeCodeAgent(Options()).RunAsync(Request(server), observer, cancel.Token);
-        var sleepPid = await Until.TrueAsync(() => FindSleep(seconds));
+        var sleepPid = await Wait.ForValueAsync(() => FindSleep(seconds), "the Bash tool's sleep to start");
         Assert.NotNull(sleepPid);
         await cancel.CancelAsync();
         var outcome = await run;

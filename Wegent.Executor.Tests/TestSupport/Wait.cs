@@ -17,6 +17,19 @@ public static class Wait
         }
     }
 
+    /// <summary>Polls <paramref name="probe"/> until it returns a value.</summary>
+    public static async Task<T> ForValueAsync<T>(Func<T?> probe, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            if (probe() is { } value) return value;
+            if (started.Elapsed > limit) throw new TimeoutException($"Timed out after {limit.TotalSeconds:0.#} s waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
     public static async Task<T> ForAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {
         try

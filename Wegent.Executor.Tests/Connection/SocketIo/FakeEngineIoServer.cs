@@ -4,6 +4,8 @@ using System.Net.WebSockets;
 using System.Text;
 using Wegent.Executor.Connection.SocketIo;
 
+using Wegent.Executor.Tests.TestSupport;
+
 namespace Wegent.Executor.Tests.Connection.SocketIo;
 
 /// <summary>The server end of a websocket pair over loopback TCP (no HTTP handshake), scripted by the test.
@@ -35,7 +37,7 @@ internal sealed class FakeEngineIoServer : IAsyncDisposable
         {
             var client = new TcpClient();
             var connecting = client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
-            var server = await listener.AcceptTcpClientAsync().WaitAsync(TestTimeouts.Default);
+            var server = await listener.AcceptTcpClientAsync().WaitAsync(Wait.DefaultTimeout);
             await connecting;
             return new FakeEngineIoServer(server, client);
         }
@@ -65,7 +67,7 @@ internal sealed class FakeEngineIoServer : IAsyncDisposable
         await SendAsync("0" + openJson);
         Assert.StartsWith("40/local-executor,", await ReceiveAsync(), StringComparison.Ordinal);
         await SendAsync("""40/local-executor,{"sid":"n1"}""");
-        await connecting.WaitAsync(TestTimeouts.Default);
+        await connecting.WaitAsync(Wait.DefaultTimeout);
     }
 
     public Task SendAsync(string text) => SendFramesAsync(text);
@@ -80,7 +82,7 @@ internal sealed class FakeEngineIoServer : IAsyncDisposable
     }
 
     public Task SendBinaryAsync(byte[] data) =>
-        _server.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        _server.SendAsync(data, WebSocketMessageType.Binary, true, CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
 
     /// <returns>The next text message, or null when the client closed the websocket.</returns>
     public async Task<string?> ReceiveAsync()
@@ -89,7 +91,7 @@ internal sealed class FakeEngineIoServer : IAsyncDisposable
         using var message = new MemoryStream();
         while (true)
         {
-            var result = await _server.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+            var result = await _server.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 return null;
@@ -104,7 +106,7 @@ internal sealed class FakeEngineIoServer : IAsyncDisposable
     }
 
     public Task AnswerCloseAsync() =>
-        _server.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(TestTimeouts.Default);
+        _server.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Wegent.Executor.Connection.SocketIo;
 
+using Wegent.Executor.Tests.TestSupport;
+
 namespace Wegent.Executor.Tests.Connection.SocketIo;
 
 public sealed class PendingAcksTests
@@ -15,7 +17,7 @@ public sealed class PendingAcksTests
             var answer = acks.Register(id);
             // Answer from another thread, as the receive loop does.
             _ = Task.Run(() => acks.Complete(id, JsonValue.Create(id)));
-            return (Id: id, Answer: (await answer.WaitAsync(TestTimeouts.Default))!.GetValue<long>());
+            return (Id: id, Answer: (await answer.WaitAsync(Wait.DefaultTimeout))!.GetValue<long>());
         }));
 
         var results = await Task.WhenAll(calls);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using Wegent.Executor.Tests.TestSupport;
+
 namespace Wegent.Executor.Tests.Connection.SocketIo;
 
 /// <summary>Runs socketio_test_server.py (python-socketio + uvicorn) on a free 127.0.0.1 port.</summary>
@@ -52,7 +54,7 @@ internal sealed class PythonSocketIoServer : IAsyncDisposable
             }
         };
         process.BeginErrorReadLine();
-        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TestTimeouts.Default);
+        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(Wait.DefaultTimeout);
         if (ready is null || !ready.StartsWith("READY ", StringComparison.Ordinal))
         {
             process.Kill(entireProcessTree: true);

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Connection.SocketIo;
 
+using Wegent.Executor.Tests.TestSupport;
+
 namespace Wegent.Executor.Tests.Connection.SocketIo;
 
 /// <summary>One python-socketio server shared by the tests of a class that do not break it.</summary>
@@ -52,7 +54,7 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
         var refused = await Assert.ThrowsAsync<SocketIoConnectRefusedException>(() => connection.ConnectAsync(CancellationToken.None));
 
         Assert.Equal("Invalid or expired token", refused.ServerMessage);
-        await connection.Closed.WaitAsync(TestTimeouts.Default);
+        await connection.Closed.WaitAsync(Wait.DefaultTimeout);
     }
 
     [PythonSocketIoFact]
@@ -66,7 +68,7 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
         await Assert.ThrowsAsync<TimeoutException>(() => connection.ConnectAsync(CancellationToken.None));
 
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
-        Assert.Contains("namespace connect", await connection.Closed.WaitAsync(TestTimeouts.Default), StringComparison.Ordinal);
+        Assert.Contains("namespace connect", await connection.Closed.WaitAsync(Wait.DefaultTimeout), StringComparison.Ordinal);
     }
 
     [PythonSocketIoFact]
@@ -77,7 +79,7 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.ConnectAsync(cancel.Token));
 
-        await connection.Closed.WaitAsync(TestTimeouts.Default);
+        await connection.Closed.WaitAsync(Wait.DefaultTimeout);
     }
 
     [PythonSocketIoFact]
@@ -90,7 +92,7 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
             var answer = await connection.CallAsync("echo", new JsonObject { ["i"] = i }, AckTimeout, CancellationToken.None);
             return (Sent: i, Received: answer?["i"]?.GetValue<int>());
         }));
-        var results = await Task.WhenAll(calls).WaitAsync(TestTimeouts.Default);
+        var results = await Task.WhenAll(calls).WaitAsync(Wait.DefaultTimeout);
 
         Assert.All(results, result => Assert.Equal(result.Sent, result.Received));
         Assert.Equal(0, connection.PendingCallCount);
@@ -130,7 +132,7 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
 
         for (var expected = 0; expected < 50; expected++)
         {
-            var received = await connection.Events.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+            var received = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
             Assert.Equal("tick", received.Name);
             Assert.Equal(expected, received.Payload?["index"]?.GetValue<int>());
         }
@@ -151,13 +153,13 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
             // The server may act on the event before the send completes locally: the emit then reports the close.
         }
 
-        var reason = await connection.Closed.WaitAsync(TestTimeouts.Default);
+        var reason = await connection.Closed.WaitAsync(Wait.DefaultTimeout);
 
         // Well under the ping deadline (45 s by default), which is how a client that ignores the packet would notice.
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.Contains("disconnected the namespace", reason, StringComparison.Ordinal);
         await Assert.ThrowsAsync<SocketIoDisconnectedException>(() => connection.EmitAsync("echo", null, CancellationToken.None));
-        Assert.False(await connection.Events.WaitToReadAsync().AsTask().WaitAsync(TestTimeouts.Default));
+        Assert.False(await connection.Events.WaitToReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout));
     }
 
     [PythonSocketIoFact]
@@ -184,10 +186,10 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
         var connection = await ConnectAsync(shared.Server.BaseUrl);
         var pending = connection.CallAsync("slow_ack", new JsonObject { ["seconds"] = 3 }, AckTimeout, CancellationToken.None);
 
-        await connection.DisposeAsync().AsTask().WaitAsync(TestTimeouts.Default);
+        await connection.DisposeAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
         await connection.DisposeAsync();
 
-        await Assert.ThrowsAsync<SocketIoDisconnectedException>(() => pending.WaitAsync(TestTimeouts.Default));
+        await Assert.ThrowsAsync<SocketIoDisconnectedException>(() => pending.WaitAsync(Wait.DefaultTimeout));
         Assert.Equal("the client closed the connection", await connection.Closed);
     }
 
@@ -199,7 +201,7 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
         var watch = Stopwatch.StartNew();
 
         await connection.EmitAsync("freeze", new JsonObject { ["seconds"] = 8 }, CancellationToken.None);
-        var reason = await connection.Closed.WaitAsync(TestTimeouts.Default);
+        var reason = await connection.Closed.WaitAsync(Wait.DefaultTimeout);
 
         // The last ping came at most one interval before the freeze; the deadline is interval + timeout = 2 s.
         Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3.5));
@@ -215,8 +217,8 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
 
         await server.KillAsync();
 
-        await connection.Closed.WaitAsync(TestTimeouts.Default);
-        await Assert.ThrowsAsync<SocketIoDisconnectedException>(() => pending.WaitAsync(TestTimeouts.Default));
+        await connection.Closed.WaitAsync(Wait.DefaultTimeout);
+        await Assert.ThrowsAsync<SocketIoDisconnectedException>(() => pending.WaitAsync(Wait.DefaultTimeout));
     }
 
     private static SocketIoConnectionOptions Options(Uri baseUrl, string token) => new()

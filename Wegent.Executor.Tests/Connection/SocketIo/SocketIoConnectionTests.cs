@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using Wegent.Executor.Connection.SocketIo;
 
+using Wegent.Executor.Tests.TestSupport;
+
 namespace Wegent.Executor.Tests.Connection.SocketIo;
 
 /// <summary>Connection behaviour against a scripted in-process server: hermetic and on fake time.</summary>
@@ -22,7 +24,7 @@ public sealed class SocketIoConnectionTests
         Assert.False(connection.Closed.IsCompleted);
         time.Advance(TimeSpan.FromMilliseconds(1));
 
-        Assert.Contains("no ping", await connection.Closed.WaitAsync(TestTimeouts.Default), StringComparison.Ordinal);
+        Assert.Contains("no ping", await connection.Closed.WaitAsync(Wait.DefaultTimeout), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,7 +37,7 @@ public sealed class SocketIoConnectionTests
         var message = $$"""42/local-executor,["big",{"text":"{{text}}"}]""";
 
         await server.SendFramesAsync(message[..7], message[7..50_000], message[50_000..]);
-        var received = await connection.Events.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+        var received = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
 
         Assert.Equal("big", received.Name);
         Assert.Equal(text, received.Payload?["text"]?.GetValue<string>());
@@ -51,7 +53,7 @@ public sealed class SocketIoConnectionTests
 
         var sending = server.SendFramesAsync([.. Enumerable.Repeat(frame, (SocketIoConnection.MaxIncomingMessageBytes / frame.Length) + 2)]);
 
-        Assert.Contains("over", await connection.Closed.WaitAsync(TestTimeouts.Default), StringComparison.Ordinal);
+        Assert.Contains("over", await connection.Closed.WaitAsync(Wait.DefaultTimeout), StringComparison.Ordinal);
         await sending.ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
@@ -69,7 +71,7 @@ public sealed class SocketIoConnectionTests
 
         await server.SendBinaryAsync([1, 2, 3]);
         await server.SendAsync("""42/local-executor,["valid",1]""");
-        var received = await connection.Events.ReadAsync().AsTask().WaitAsync(TestTimeouts.Default);
+        var received = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
 
         Assert.Equal("valid", received.Name);
         Assert.False(connection.Closed.IsCompleted);
@@ -84,7 +86,7 @@ public sealed class SocketIoConnectionTests
 
         await server.SendAsync("1");
 
-        Assert.Contains("Engine.IO session", await connection.Closed.WaitAsync(TestTimeouts.Default), StringComparison.Ordinal);
+        Assert.Contains("Engine.IO session", await connection.Closed.WaitAsync(Wait.DefaultTimeout), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,7 +100,7 @@ public sealed class SocketIoConnectionTests
 
         await server.SendAsync("44/local-executor,\"Not allowed\"");
 
-        var refused = await Assert.ThrowsAsync<SocketIoConnectRefusedException>(() => connecting.WaitAsync(TestTimeouts.Default));
+        var refused = await Assert.ThrowsAsync<SocketIoConnectRefusedException>(() => connecting.WaitAsync(Wait.DefaultTimeout));
         Assert.Equal("Not allowed", refused.ServerMessage);
     }
 
@@ -112,9 +114,9 @@ public sealed class SocketIoConnectionTests
         var connecting = connection.ConnectAsync(CancellationToken.None);
         time.Advance(TimeSpan.FromSeconds(3));
 
-        var error = await Assert.ThrowsAsync<IOException>(() => connecting.WaitAsync(TestTimeouts.Default));
+        var error = await Assert.ThrowsAsync<IOException>(() => connecting.WaitAsync(Wait.DefaultTimeout));
         Assert.Contains("did not open a session", error.Message, StringComparison.Ordinal);
-        await connection.Closed.WaitAsync(TestTimeouts.Default);
+        await connection.Closed.WaitAsync(Wait.DefaultTimeout);
     }
 
     [Fact]
@@ -129,7 +131,7 @@ public sealed class SocketIoConnectionTests
         Assert.StartsWith("40/local-executor,", await server.ReceiveAsync(), StringComparison.Ordinal);
         time.Advance(TimeSpan.FromSeconds(3));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(TestTimeouts.Default));
+        await Assert.ThrowsAsync<TimeoutException>(() => connecting.WaitAsync(Wait.DefaultTimeout));
     }
 
     [Fact]
@@ -159,13 +161,13 @@ public sealed class SocketIoConnectionTests
         Assert.Equal("""42/local-executor,1["device:heartbeat",{}]""", await server.ReceiveAsync());
         time.Advance(TimeSpan.FromSeconds(5));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(TestTimeouts.Default));
+        await Assert.ThrowsAsync<TimeoutException>(() => call.WaitAsync(Wait.DefaultTimeout));
         Assert.Equal(0, connection.PendingCallCount);
         await server.SendAsync("""43/local-executor,1[{"success":true}]""");
         var next = connection.CallAsync("echo", null, TimeSpan.FromSeconds(5), CancellationToken.None);
         Assert.Equal("""42/local-executor,2["echo",null]""", await server.ReceiveAsync());
         await server.SendAsync("""43/local-executor,2["second"]""");
-        Assert.Equal("second", (await next.WaitAsync(TestTimeouts.Default))?.GetValue<string>());
+        Assert.Equal("second", (await next.WaitAsync(Wait.DefaultTimeout))?.GetValue<string>());
     }
 
     [Fact]
@@ -188,7 +190,7 @@ public sealed class SocketIoConnectionTests
         Assert.Equal("41/local-executor,", await server.ReceiveAsync());
         Assert.Null(await server.ReceiveAsync());
         await server.AnswerCloseAsync();
-        await disposing.WaitAsync(TestTimeouts.Default);
+        await disposing.WaitAsync(Wait.DefaultTimeout);
 
         Assert.Equal("the client closed the connection", await connection.Closed);
         Assert.False(await connection.Events.WaitToReadAsync());
