@@ -23,12 +23,7 @@ public static class WegentAppModel
             ? "dev-" + RandomHex(16)
             : throw new ArgumentException("--token is required with --backend-url or --wegent-backend-dir."));
 
-        ResourceBuilder? model = null;
-        if (options.ScriptedModel)
-        {
-            model = builder.AddExecutable(Model, layout.Python, layout.Backend, "-m", "uvicorn", "app.scripted_model:app").WithHttpEndpoint();
-            model.WithArgs(UvicornAddress(model)).WithEnvironment("PYTHONDONTWRITEBYTECODE", "1").WithHttpHealthCheck();
-        }
+        var model = options.ScriptedModel ? AddScriptedModel(builder, layout) : null;
 
         var backend = AddBackend(builder, options, layout, run, token, model);
         var home = Path.Combine(run, "executor-home");
@@ -51,16 +46,34 @@ public static class WegentAppModel
         return builder;
     }
 
+    /// <summary>The scripted model (backend/app/scripted_model.py) on a free port; the E2E suite declares it here too.</summary>
+    public static ResourceBuilder AddScriptedModel(DistributedApplicationBuilder builder, RepositoryLayout layout)
+    {
+        var model = builder.AddExecutable(Model, layout.Python, layout.Backend, "-m", "uvicorn", "app.scripted_model:app").WithHttpEndpoint();
+        return model.WithArgs(UvicornAddress(model)).WithEnvironment("PYTHONDONTWRITEBYTECODE", "1").WithHttpHealthCheck();
+    }
+
+    /// <summary>This repository's dev backend on a free port, with its database, its tokens (comma-separated) and,
+    /// when given, the model it points agents at (and waits for). The E2E suite declares it here too.</summary>
+    public static ResourceBuilder AddDevBackend(DistributedApplicationBuilder builder, RepositoryLayout layout, string database, string tokens, ResourceBuilder? model)
+    {
+        var backend = builder.AddExecutable(Backend, layout.Python, layout.Backend, "-m", "uvicorn", "app.main:app").WithHttpEndpoint()
+            .WithEnvironment("WEGENT_DEV_DB", database)
+            .WithEnvironment("WEGENT_DEV_TOKENS", tokens)
+            .WithEnvironment("PYTHONDONTWRITEBYTECODE", "1");
+        return ListenAndUseModel(backend, model);
+    }
+
     private static ResourceBuilder AddBackend(DistributedApplicationBuilder builder, AppHostOptions options, RepositoryLayout layout, string run, string token, ResourceBuilder? model)
     {
         if (options.ExternalBackendUrl is { } external) return builder.AddExternalService(Backend, external).WithHttpHealthCheck();
+        if (options.WegentBackendDirectory is not { } wegent) return AddDevBackend(builder, layout, Path.Combine(run, "backend.db"), token, model);
 
-        var backend = options.WegentBackendDirectory is { } wegent
-            ? builder.AddExecutable(Backend, "uv", wegent, "run", "uvicorn", "app.main:app").WithHttpEndpoint()
-            : builder.AddExecutable(Backend, layout.Python, layout.Backend, "-m", "uvicorn", "app.main:app").WithHttpEndpoint()
-                .WithEnvironment("WEGENT_DEV_DB", Path.Combine(run, "backend.db"))
-                .WithEnvironment("WEGENT_DEV_TOKENS", token)
-                .WithEnvironment("PYTHONDONTWRITEBYTECODE", "1");
+        return ListenAndUseModel(builder.AddExecutable(Backend, "uv", wegent, "run", "uvicorn", "app.main:app").WithHttpEndpoint(), model);
+    }
+
+    private static ResourceBuilder ListenAndUseModel(ResourceBuilder backend, ResourceBuilder? model)
+    {
         backend.WithArgs(UvicornAddress(backend)).WithHttpHealthCheck();
         if (model is not null) backend.WithEnvironment("WEGENT_DEV_MODEL_URL", model.Url.ToString().TrimEnd('/')).WaitFor(model);
         return backend;

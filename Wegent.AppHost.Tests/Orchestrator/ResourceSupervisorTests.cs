@@ -91,6 +91,62 @@ public sealed class ResourceSupervisorTests
         Assert.False(IsRunning(first.ProcessId!.Value));
     }
 
+    [Fact]
+    public async Task A_killed_resource_with_restart_never_stays_exited_until_started()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        builder.AddExecutable("victim", "/bin/sleep", Path.GetTempPath(), "60").WithRestartPolicy(RestartPolicy.Never);
+        await using var app = builder.Build();
+        await app.StartAsync();
+        var victim = app.GetResource("victim");
+        var first = await victim.WaitForAsync(s => s.IsUp, TestTimeouts.Token());
+
+        Assert.True(victim.Signal(ProcessSignal.Kill));
+        var killed = await victim.WaitForAsync(s => s.State == ResourceState.Exited, TestTimeouts.Token());
+        // Without a backoff to wait out, a restart would come within milliseconds.
+        await Assert.ThrowsAsync<TimeoutException>(() => victim.WaitForAsync(s => s.State != ResourceState.Exited, CancellationToken.None).WaitAsync(TimeSpan.FromMilliseconds(500)));
+        Assert.False(victim.Signal(ProcessSignal.Kill));
+        victim.Start();
+        var second = await victim.WaitForAsync(s => s.IsUp, TestTimeouts.Token());
+
+        Assert.Equal(137, killed.ExitCode);
+        Assert.Equal(0, victim.Snapshot.Restarts);
+        Assert.NotEqual(first.ProcessId, second.ProcessId);
+    }
+
+    [Fact]
+    public async Task Stop_and_continue_signals_freeze_and_thaw_the_running_process()
+    {
+        var builder = DistributedApplication.CreateBuilder();
+        builder.AddExecutable("sleeper", "/bin/sleep", Path.GetTempPath(), "60");
+        await using var app = builder.Build();
+        await app.StartAsync();
+        var sleeper = app.GetResource("sleeper");
+        var pid = (await sleeper.WaitForAsync(s => s.IsUp, TestTimeouts.Token())).ProcessId!.Value;
+
+        Assert.True(sleeper.Signal(ProcessSignal.Stop));
+        await WaitForProcessStateAsync(pid, 'T');
+        Assert.True(sleeper.Signal(ProcessSignal.Continue));
+        await WaitForProcessStateAsync(pid, 'S');
+
+        Assert.True(sleeper.Snapshot.IsUp);
+    }
+
+    private static async Task WaitForProcessStateAsync(int pid, char state)
+    {
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        while (StateOf(pid) != state)
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    private static char StateOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return stat[stat.LastIndexOf(')') + 2];
+    }
+
     private static async Task<string> WaitForLineAsync(ResourceSupervisor resource, string prefix)
     {
         await foreach (var line in resource.Log.FollowAsync(TestTimeouts.Token()))

@@ -30,6 +30,11 @@ public sealed record RestartPolicy(TimeSpan InitialDelay, TimeSpan MaxDelay)
 {
     public static RestartPolicy Default { get; } = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
 
+    /// <summary>A crashed resource stays exited until it is started again (tests that kill it on purpose).</summary>
+    public static RestartPolicy Never { get; } = new(TimeSpan.Zero, TimeSpan.Zero) { RestartsOnCrash = false };
+
+    public bool RestartsOnCrash { get; init; } = true;
+
     public TimeSpan DelayBefore(int restartInARow) =>
         TimeSpan.FromTicks(Math.Min(MaxDelay.Ticks, InitialDelay.Ticks * (1L << Math.Min(restartInARow, 20))));
 }

@@ -4,7 +4,8 @@ using Wegent.AppHost.Processes;
 namespace Wegent.AppHost.Orchestrator;
 
 /// <summary>Keeps one resource in the state the user wants: waits for its dependencies, starts it, watches its
-/// health, restarts it with backoff when it crashes, and stops it (tree included) on request or shutdown.</summary>
+/// health, restarts it with backoff when it crashes (unless its policy says never), signals it on request, and stops
+/// it (tree included) on request or shutdown.</summary>
 public sealed class ResourceSupervisor
 {
     private static readonly TimeSpan StartingProbeInterval = TimeSpan.FromMilliseconds(100);
@@ -68,6 +69,15 @@ public sealed class ResourceSupervisor
     /// <summary>Stops the current run (if any) and starts a new one.</summary>
     public void Restart() => Command(wanted: true);
 
+    /// <summary>Sends <paramref name="signal"/> to the running process alone (not its tree); false when none runs.
+    /// The supervisor reacts as to any exit: a killed resource is restarted unless its policy says never.</summary>
+    public bool Signal(ProcessSignal signal)
+    {
+        if (Snapshot.ProcessId is not { } pid) return false;
+        PosixSignals.Send(pid, (int)signal);
+        return true;
+    }
+
     /// <summary>Supervises until <paramref name="shutdown"/>; then stops the resource and returns.</summary>
     public async Task RunAsync(CancellationToken shutdown)
     {
@@ -88,6 +98,13 @@ public sealed class ResourceSupervisor
             if (!crashed)
             {
                 crashesInARow = 0;
+                continue;
+            }
+
+            if (!_definition.Restart.RestartsOnCrash)
+            {
+                // Stays exited until a Start, Restart or Stop command cancels this run.
+                await WaitQuietly(Task.Delay(Timeout.Infinite, runOrShutdown.Token)).ConfigureAwait(false);
                 continue;
             }
 

@@ -1,34 +1,44 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Wegent.AppHost;
+using Wegent.AppHost.Model;
+using Wegent.AppHost.Orchestrator;
 
 namespace Wegent.E2E.Infrastructure;
 
-/// <summary>The dev backend (and, separately, its scripted model) as real uvicorn processes on free loopback ports.
-/// The model runs on its own so the backend can be killed and restarted while an agent is mid-request.</summary>
+/// <summary>The dev backend and, separately, its scripted model, declared and run by the AppHost's orchestrator (the
+/// resources `dotnet run --project Wegent.AppHost` starts) on free loopback ports, with a database of this test's own.
+/// The model runs on its own so the backend can be killed and restarted while an agent is mid-request; neither is
+/// restarted on a crash, since tests kill the backend on purpose and start it again themselves.</summary>
 public sealed class DevBackend : IAsyncDisposable
 {
     /// <summary>The token every test executor uses, unless a test brings its own through WEGENT_DEV_TOKENS.</summary>
     public const string DefaultToken = "e2e-token";
 
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("wegent-e2e-backend-");
-    private readonly Dictionary<string, string?> _settings;
+    private readonly DistributedApplication _app;
+    private readonly ResourceSupervisor _backendResource;
+    private readonly ResourceSupervisor _modelResource;
     private ManagedProcess? _backend;
-    private ManagedProcess? _model;
 
     private DevBackend(Dictionary<string, string?> extraSettings)
     {
-        Port = TestEnvironment.FreePort();
-        ModelPort = TestEnvironment.FreePort();
-        _settings = new Dictionary<string, string?>
-        {
-            ["WEGENT_DEV_DB"] = Path.Combine(_data.FullName, "dev.db"),
-            ["WEGENT_DEV_TOKENS"] = DefaultToken,
-            ["WEGENT_DEV_MODEL_URL"] = ModelUrl,
-            ["PYTHONDONTWRITEBYTECODE"] = "1",
-        };
-        foreach (var (key, value) in extraSettings) _settings[key] = value;
-        Token = _settings["WEGENT_DEV_TOKENS"]!.Split(',')[0];
+        var layout = RepositoryLayout.Discover(Environment.GetEnvironmentVariable);
+        // Stopping at the end of a test kills at once, as disposing a process did.
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { StopGrace = TimeSpan.Zero });
+        var model = WegentAppModel.AddScriptedModel(builder, layout).WithRestartPolicy(RestartPolicy.Never);
+        var tokens = extraSettings.GetValueOrDefault("WEGENT_DEV_TOKENS") ?? DefaultToken;
+        var backend = WegentAppModel.AddDevBackend(builder, layout, Path.Combine(_data.FullName, "dev.db"), tokens, model)
+            .WithRestartPolicy(RestartPolicy.Never);
+        foreach (var (key, value) in extraSettings) backend.WithEnvironment(key, value);
+
+        Port = backend.Port;
+        ModelPort = model.Port;
+        Token = tokens.Split(',')[0];
         Api = new BackendApi(new Uri(Url), Token);
+        _app = builder.Build();
+        _backendResource = _app.GetResource(WegentAppModel.Backend);
+        _modelResource = _app.GetResource(WegentAppModel.Model);
     }
 
     public int Port { get; }
@@ -48,74 +58,87 @@ public sealed class DevBackend : IAsyncDisposable
     public static async Task<DevBackend> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var backend = new DevBackend(settings ?? []);
-        backend._model = StartUvicorn("model", "app.scripted_model:app", backend.ModelPort, backend._settings);
-        await WaitHealthyAsync(backend._model, backend.ModelUrl + "/health");
-        await backend.StartBackendAsync();
-        return backend;
+        try
+        {
+            var (model, server) = (backend._modelResource.Snapshot, backend._backendResource.Snapshot);
+            await backend._app.StartAsync();
+            await WaitUpAsync(backend._modelResource, model);
+            await WaitUpAsync(backend._backendResource, server);
+            backend._backend = ManagedProcess.Attach(backend._backendResource, afterSequence: 0);
+            return backend;
+        }
+        catch
+        {
+            await backend.DisposeAsync();
+            throw;
+        }
     }
 
+    /// <summary>Starts the backend again (after <see cref="KillBackendAsync"/>) and waits until it is healthy.</summary>
     public async Task StartBackendAsync()
     {
-        _backend = StartUvicorn("backend", "app.main:app", Port, _settings);
-        await WaitHealthyAsync(_backend, Url + "/health");
+        var before = _backendResource.Snapshot;
+        var lastLine = _backendResource.Log.Snapshot() is [.., var last] ? last.Sequence : 0;
+        _backendResource.Start();
+        await WaitUpAsync(_backendResource, before);
+        _backend = ManagedProcess.Attach(_backendResource, lastLine);
     }
 
     /// <summary>SIGKILL: the backend gets no chance to close its sockets, like a crash.</summary>
     public async Task KillBackendAsync()
     {
         var backend = Process;
-        backend.Signal(PosixSignalKind.Kill);
+        _backendResource.Signal(ProcessSignal.Kill);
         await backend.WaitForExitAsync();
         await backend.DisposeAsync();
         _backend = null;
+        // Settled, so that a following start is a new run and not this one ending.
+        using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
+        await _backendResource.WaitForAsync(s => s.State is ResourceState.Exited, timeout.Token);
     }
 
     /// <summary>SIGSTOP / SIGCONT: the socket stays open but nothing is answered, like a hung server.</summary>
-    public void Freeze() => Process.Signal(PosixSignalKind.Stop);
+    public void Freeze() => Signal(ProcessSignal.Stop);
 
-    public void Thaw() => Process.Signal(PosixSignalKind.Continue);
+    public void Thaw() => Signal(ProcessSignal.Continue);
 
     public async ValueTask DisposeAsync()
     {
         if (_backend is not null)
         {
-            _backend.Signal(PosixSignalKind.Continue);
+            _backendResource.Signal(ProcessSignal.Continue);
             await _backend.DisposeAsync();
         }
 
-        if (_model is not null) await _model.DisposeAsync();
+        await _app.DisposeAsync();
         Api.Dispose();
         _data.Delete(recursive: true);
     }
 
-    private static ManagedProcess StartUvicorn(string name, string app, int port, Dictionary<string, string?> settings) =>
-        ManagedProcess.Start(name, TestEnvironment.Python,
-            ["-m", "uvicorn", app, "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log-level", "warning"],
-            Path.Combine(TestEnvironment.RepositoryRoot, "backend"), settings);
-
-    private static async Task WaitHealthyAsync(ManagedProcess process, string url)
+    private void Signal(ProcessSignal signal)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TestEnvironment.DefaultTimeout;
-        while (true)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"{process.Name} exited during start-up:\n{process.Output}");
-            try
-            {
-                using var response = await http.GetAsync(new Uri(url));
-                if (response.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{process.Name} did not become healthy at {url}:\n{process.Output}");
-            await Task.Delay(50);
-        }
+        if (_backend is null || !_backendResource.Signal(signal)) throw new InvalidOperationException("The backend is not running.");
     }
+
+    /// <summary>Waits for a run newer than <paramref name="before"/> to be healthy; fails fast when it exits instead.</summary>
+    private static async Task WaitUpAsync(ResourceSupervisor resource, ResourceSnapshot before)
+    {
+        using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
+        ResourceSnapshot settled;
+        try
+        {
+            await resource.WaitForAsync(s => !ReferenceEquals(s, before), timeout.Token);
+            settled = await resource.WaitForAsync(s => s.IsUp || s.State is ResourceState.Exited or ResourceState.FailedToStart, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{resource.Name} did not become healthy at {string.Join(' ', resource.Snapshot.Endpoints)}:\n{LogOf(resource)}");
+        }
+
+        if (!settled.IsUp) throw new InvalidOperationException($"{resource.Name} exited during start-up ({settled.Message}):\n{LogOf(resource)}");
+    }
+
+    private static string LogOf(ResourceSupervisor resource) => string.Join('\n', resource.Log.Snapshot().Select(line => line.Text));
 }
 
 /// <summary>The dev backend's REST API, as the tests use it.</summary>

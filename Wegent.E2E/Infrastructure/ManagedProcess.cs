@@ -1,16 +1,20 @@
 using System.Diagnostics;
+using Wegent.AppHost.Orchestrator;
 
 namespace Wegent.E2E.Infrastructure;
 
-/// <summary>A real child process whose output lines are kept and can be waited on.</summary>
+/// <summary>A real child process whose output lines are kept and can be waited on: started here, or one run of a
+/// resource the AppHost's orchestrator started (its lines then come from the resource's log).</summary>
 public sealed class ManagedProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly IProcessHandle _process;
     private readonly List<string> _lines = [];
     private readonly Lock _gate = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+    private readonly CancellationTokenSource _stopFollowing = new();
+    private Task _following = Task.CompletedTask;
 
-    private ManagedProcess(Process process, string name)
+    private ManagedProcess(IProcessHandle process, string name)
     {
         _process = process;
         Name = name;
@@ -51,13 +55,29 @@ public sealed class ManagedProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var managed = new ManagedProcess(process, name);
+        var managed = new ManagedProcess(new ChildProcessHandle(process), name);
         process.OutputDataReceived += (_, e) => managed.Add(e.Data);
         process.ErrorDataReceived += (_, e) => managed.Add(e.Data);
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return managed;
+    }
+
+    /// <summary>The running process of <paramref name="resource"/>, with the log lines numbered after
+    /// <paramref name="afterSequence"/> (those of earlier runs are not this process's).</summary>
+    public static ManagedProcess Attach(ResourceSupervisor resource, long afterSequence)
+    {
+        var pid = resource.Snapshot.ProcessId ?? throw new InvalidOperationException($"{resource.Name} is not running.");
+        var managed = new ManagedProcess(new ResourceRunHandle(resource, pid), resource.Name);
+        managed._following = Task.Run(async () =>
+        {
+            await foreach (var line in resource.Log.FollowAsync(managed._stopFollowing.Token))
+            {
+                if (line.Sequence > afterSequence) managed.Add(line.Text);
+            }
+        });
         return managed;
     }
 
@@ -77,33 +97,22 @@ public sealed class ManagedProcess : IAsyncDisposable
     public Task<string> WaitForLineAsync(string contains, TimeSpan? timeout = null) =>
         WaitForLineAsync(line => line.Contains(contains, StringComparison.Ordinal), $"'{contains}' in {Name}'s output", timeout);
 
-    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
-    {
-        await WithTimeout(_process.WaitForExitAsync(), $"{Name} to exit", timeout);
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan? timeout = null) => WithTimeout(_process.WaitForExitAsync(), $"{Name} to exit", timeout);
 
     public void Signal(PosixSignalKind signal)
     {
         if (!_process.HasExited) _ = Native.Kill(_process.Id, (int)signal);
     }
 
-    public void Kill()
-    {
-        try
-        {
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
+    public void Kill() => _process.KillTree();
 
     public async ValueTask DisposeAsync()
     {
         Kill();
-        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await ((Task)_process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await _stopFollowing.CancelAsync();
+        await _following.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopFollowing.Dispose();
         _process.Dispose();
     }
 
@@ -132,9 +141,6 @@ public sealed class ManagedProcess : IAsyncDisposable
             throw new TimeoutException($"Timed out waiting for {what}. Output of {Name}:\n{Tail()}");
         }
     }
-
-    private async Task WithTimeout(Task task, string what, TimeSpan? timeout) =>
-        await WithTimeout(task.ContinueWith(_ => true, TaskScheduler.Default), what, timeout);
 
     private string Tail() => string.Join('\n', Lines.TakeLast(60));
 }
