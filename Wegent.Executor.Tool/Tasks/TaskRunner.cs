@@ -102,17 +102,7 @@ public sealed class TaskRunner
     public void ReportInterrupted(InterruptedRun run)
     {
         _logger.Warning("Task {TaskId} subtask {SubtaskId} was interrupted by an executor restart; reporting it failed", run.TaskId, run.SubtaskId);
-        var complete = new TaskCompleteMessage
-        {
-            TaskId = run.TaskId,
-            SubtaskId = run.SubtaskId,
-            TaskTitle = run.TaskTitle,
-            SubtaskTitle = run.SubtaskTitle,
-            Status = KnownStatuses.Failed,
-            Result = new TaskResult { Workbench = new Workbench { Status = "failed", Summary = InterruptedMessage } },
-            ErrorMessage = InterruptedMessage,
-        };
-        _delivery.Finish(new OutboxEntry(run.TaskId, run.SubtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete)));
+        ReportFailedWithoutRun(run.TaskId, run.SubtaskId, InterruptedMessage, run.TaskTitle, run.SubtaskTitle);
     }
 
     /// <summary>Reports a subtask that was cancelled while still queued.</summary>
@@ -123,15 +113,20 @@ public sealed class TaskRunner
     }
 
     /// <summary>Answers a payload that could not be run with a FAILED <c>task:complete</c> naming the problem.</summary>
-    public void ReportRejected(long taskId, long subtaskId, string error)
+    public void ReportRejected(long taskId, long subtaskId, string error) =>
+        ReportFailedWithoutRun(taskId, subtaskId, TextShortener.Shorten(error, 2_000), "", "");
+
+    private void ReportFailedWithoutRun(long taskId, long subtaskId, string error, string taskTitle, string subtaskTitle)
     {
         var complete = new TaskCompleteMessage
         {
             TaskId = taskId,
             SubtaskId = subtaskId,
+            TaskTitle = taskTitle,
+            SubtaskTitle = subtaskTitle,
             Status = KnownStatuses.Failed,
             Result = new TaskResult { Workbench = new Workbench { Status = "failed", Summary = error } },
-            ErrorMessage = TextShortener.Shorten(error, 2_000),
+            ErrorMessage = error,
         };
         _delivery.Finish(new OutboxEntry(taskId, subtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete)));
     }
@@ -153,8 +148,7 @@ public sealed class TaskRunner
                 Message = KnownProgressMessages.CancelTask,
                 Result = tracker.FinalResult("failed", outcome),
             };
-            var fitted = _sizeLimit.Fit(cancelled.Result, r => MessageSizeLimit.Measure(cancelled with { Result = r }))
-                ?? cancelled.Result with { Value = TextShortener.Shorten(cancelled.Result.Value, _sizeLimit.PayloadBudget / 8), Thinking = [] };
+            var fitted = FitOrCut(cancelled.Result, r => MessageSizeLimit.Measure(cancelled with { Result = r }), out _);
             _delivery.Finish(new OutboxEntry(request.TaskId, request.SubtaskId, KnownEvents.TaskProgress, ProtocolJson.ToNode(cancelled with { Result = fitted })));
             ExecutorTelemetry.TaskReported(KnownStatuses.Cancelled);
             return;
@@ -177,11 +171,10 @@ public sealed class TaskRunner
             Result = tracker.FinalResult(status == KnownStatuses.Completed ? "completed" : "failed", outcome),
             ErrorMessage = error,
         };
-        var result = _sizeLimit.Fit(complete.Result, r => MessageSizeLimit.Measure(complete with { Result = r }));
-        if (result is null)
+        var result = FitOrCut(complete.Result, r => MessageSizeLimit.Measure(complete with { Result = r }), out var cut);
+        if (cut)
         {
-            // The answer alone is over the limit: fail openly, with the cut marked, rather than cut it silently.
-            result = complete.Result with { Value = TextShortener.Shorten(complete.Result.Value, _sizeLimit.PayloadBudget / 8), Thinking = [] };
+            // The answer alone is over the limit: fail openly rather than deliver a cut answer as complete.
             complete = complete with { Status = KnownStatuses.Failed, ErrorMessage = TooLargeMessage };
         }
 
@@ -189,6 +182,14 @@ public sealed class TaskRunner
             complete.ErrorMessage is null ? "" : " - " + complete.ErrorMessage);
         _delivery.Finish(new OutboxEntry(request.TaskId, request.SubtaskId, KnownEvents.TaskComplete, ProtocolJson.ToNode(complete with { Result = result })));
         ExecutorTelemetry.TaskReported(complete.Status);
+    }
+
+    /// <summary>Fits a final result into one message; when even the bare answer is too large it is cut, visibly marked.</summary>
+    private TaskResult FitOrCut(TaskResult result, Func<TaskResult, int> measure, out bool cut)
+    {
+        var fitted = _sizeLimit.Fit(result, measure);
+        cut = fitted is null;
+        return fitted ?? result with { Value = TextShortener.Shorten(result.Value, _sizeLimit.PayloadBudget / 8), Thinking = [] };
     }
 
     private const string TooLargeMessage =
