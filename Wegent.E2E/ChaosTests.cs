@@ -54,7 +54,8 @@ public sealed class ChaosTests(ITestOutputHelper output)
         output.WriteLine($"freeze noticed after {(DateTime.UtcNow - frozenAt).TotalSeconds:0.0} s");
         backend.Thaw();
 
+        // The thawed backend may still list the device as connected from before the freeze: wait for the executor itself.
+        await Eventually.TrueAsync(() => executor.Process.Lines.Count(line => line.Contains("Registered as device", StringComparison.Ordinal)) == 2, "a second registration");
         await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered again");
-        Assert.Equal(2, executor.Process.Lines.Count(line => line.Contains("Registered as device", StringComparison.Ordinal)));
     }
 }
