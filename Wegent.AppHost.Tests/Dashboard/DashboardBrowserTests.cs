@@ -74,6 +74,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(page.Locator("#task-result")).ToHaveTextAsync("I created hello.py, which prints Hello, World!");
         await Expect(page.Locator("#task-text")).ToContainTextAsync("I created hello.py");
         await Expect(page.Locator("#task-thinking li").First).ToContainTextAsync("Tool: Write");
+        await Expect(page.Locator("#task-thinking li dt").First).ToHaveTextAsync("tool");
+        await Expect(page.Locator("#task-cancel")).ToBeHiddenAsync();
         await Expect(page.Locator("#tasks td.status-COMPLETED")).ToHaveCountAsync(1);
         await Screenshot(page, "task-completed");
 

@@ -118,20 +118,35 @@ async function refreshTask() {
   const task = await api(`/api/backend/tasks/${selectedTask}`);
   const subtask = task.subtasks[task.subtasks.length - 1];
   if (!subtask) return;
+  const finished = ["COMPLETED", "FAILED", "CANCELLED"].includes(subtask.status);
   $("task-status").textContent = subtask.status;
   $("task-status").className = "status-" + subtask.status;
+  $("task-cancel").hidden = finished;
   $("task-progress").value = subtask.progress || 0;
   $("task-text").textContent = subtask.streamed_text || "";
   const result = subtask.result || {};
   const thinking = $("task-thinking");
   thinking.replaceChildren();
   for (const step of result.thinking || []) {
+    // A title, then one line per detail (tool input, output, error flag); text only, never HTML.
     const item = document.createElement("li");
-    item.textContent = [step.title, step.next_action, JSON.stringify(step.details ?? "")].filter(Boolean).join(" · ");
+    const title = document.createElement("strong");
+    title.textContent = step.title;
+    item.append(title);
+    const details = document.createElement("dl");
+    for (const [key, value] of Object.entries(step.details || {})) {
+      const name = document.createElement("dt");
+      name.textContent = key;
+      const text = document.createElement("dd");
+      text.textContent = typeof value === "string" ? value : JSON.stringify(value);
+      if (key === "is_error" && value === true) text.className = "status-FAILED";
+      details.append(name, text);
+    }
+    item.append(details);
     thinking.append(item);
   }
-  $("task-result").textContent = subtask.status === "COMPLETED" || subtask.status === "FAILED"
-    ? (result.value ?? subtask.error_message ?? "") : "";
+  const error = subtask.error_message ? `\n\nError: ${subtask.error_message}` : "";
+  $("task-result").textContent = finished ? (result.value ?? "") + error : "";
 }
 
 $("dispatch").addEventListener("submit", async (event) => {
