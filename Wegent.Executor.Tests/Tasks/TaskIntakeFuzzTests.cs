@@ -3,33 +3,24 @@ using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 using Wegent.Executor.Tests.TestSupport;
-using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tests.Tasks;
 
 /// <summary>Generated hostile payloads through the real intake, queue, runner and delivery (a fake agent and channel):
 /// nothing throws, nothing is written outside the home, and every payload with a readable subtask id gets an answer.</summary>
-public sealed class TaskIntakeFuzzTests : IDisposable
+public sealed class TaskIntakeFuzzTests : IAsyncDisposable
 {
     private const int Payloads = 2_000;
-    private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("fuzz-");
-    private readonly FakeBackendChannel _channel = new();
-    private readonly TestLog _log = new();
+    private readonly RunnerHarness _harness = new(new InstantAgent());
 
-    public void Dispose() => _root.Delete(recursive: true);
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     [Fact]
     public async Task Two_thousand_generated_payloads_never_crash_and_each_readable_subtask_is_answered()
     {
-        _channel.SetReady();
-        var home = _root.CreateSubdirectory("home").FullName;
-        var layout = new WorkspaceLayout(Path.Combine(home, "workspace"));
-        await using var delivery = new ReportDelivery(_channel, new Outbox(Path.Combine(home, "outbox"), _log.Logger),
-            new DeliverySettings { ProgressInterval = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, _log.Logger);
-        var runner = new TaskRunner(new InstantAgent(), delivery, layout, new TaskDirectoryPreparer(layout),
-            new AgentSetup(layout, new AgentSetupSettings()), new TaskRunnerSettings(), TimeProvider.System, _log.Logger);
-        var queue = new TaskQueue(4, runner.RunAsync, runner.ReportCancelledBeforeStart, _log.Logger);
-        var intake = new TaskIntake(queue, runner, _channel, _log.Logger);
+        var (home, runner, log) = (_harness.Home, _harness.Runner, _harness.Log);
+        var queue = new TaskQueue(4, runner.RunAsync, runner.ReportCancelledBeforeStart, log.Logger);
+        var intake = new TaskIntake(queue, runner, _harness.Channel, log.Logger);
         var random = new Random(20261124);
         var expectedAnswers = new HashSet<long>();
 
@@ -44,18 +35,18 @@ public sealed class TaskIntakeFuzzTests : IDisposable
         await Wait.UntilAsync(() => expectedAnswers.IsSubsetOf(AnsweredSubtasks()), "an answer for every readable subtask", TimeSpan.FromSeconds(60));
         await queue.StopAsync(CancellationToken.None);
 
-        var outside = Directory.EnumerateFileSystemEntries(_root.FullName, "*", SearchOption.AllDirectories)
+        var outside = Directory.EnumerateFileSystemEntries(_harness.Root, "*", SearchOption.AllDirectories)
             .Where(path => !path.StartsWith(home, StringComparison.Ordinal)).ToArray();
         Assert.Empty(outside);
-        var statuses = _channel.Sent.Where(s => s.Event == KnownEvents.TaskComplete).Select(s => s.Payload["status"]!.GetValue<string>()).ToArray();
+        var statuses = _harness.Channel.Sent.Where(s => s.Event == KnownEvents.TaskComplete).Select(s => s.Payload["status"]!.GetValue<string>()).ToArray();
         Assert.All(statuses, status => Assert.Contains(status, new[] { KnownStatuses.Completed, KnownStatuses.Failed }));
         Assert.Contains(KnownStatuses.Completed, statuses);
         Assert.Contains(KnownStatuses.Failed, statuses);
-        Assert.DoesNotContain(_log.Lines, line => line.Contains("unexpected error", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, line => line.Contains("unexpected error", StringComparison.Ordinal));
     }
 
     private HashSet<long> AnsweredSubtasks() =>
-        _channel.Sent.Where(s => s.Event == KnownEvents.TaskComplete || s.Payload["status"]?.GetValue<string>() == KnownStatuses.Cancelled)
+        _harness.Channel.Sent.Where(s => s.Event == KnownEvents.TaskComplete || s.Payload["status"]?.GetValue<string>() == KnownStatuses.Cancelled)
             .Select(s => s.Payload["subtask_id"]!.GetValue<long>()).ToHashSet();
 
     private static (string Event, JsonNode? Payload) Generate(Random random, int index)

@@ -3,43 +3,26 @@ using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 using Wegent.Executor.Tests.TestSupport;
-using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tests.Tasks;
 
 /// <summary>The one final event of a run, for each way a run can end (a scripted agent, a recording channel).</summary>
 public sealed class TaskRunnerTests : IAsyncDisposable
 {
-    private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("runner-");
-    private readonly FakeBackendChannel _channel = new();
-    private readonly TestLog _log = new();
-    private readonly ReportDelivery _delivery;
-    private readonly TaskRunner _runner;
     private readonly ScriptedAgent _agent = new();
+    private readonly RunnerHarness _harness;
 
-    public TaskRunnerTests()
-    {
-        _channel.SetReady();
-        var layout = new WorkspaceLayout(Path.Combine(_home.FullName, "workspace"));
-        _delivery = new ReportDelivery(_channel, new Outbox(Path.Combine(_home.FullName, "outbox"), _log.Logger),
-            new DeliverySettings { ProgressInterval = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, _log.Logger);
-        _runner = new TaskRunner(_agent, _delivery, layout, new TaskDirectoryPreparer(layout), new AgentSetup(layout, new AgentSetupSettings()),
-            new TaskRunnerSettings(), TimeProvider.System, _log.Logger);
-    }
+    public TaskRunnerTests() => _harness = new RunnerHarness(_agent);
 
-    public async ValueTask DisposeAsync()
-    {
-        await _delivery.DisposeAsync();
-        _home.Delete(recursive: true);
-    }
+    public ValueTask DisposeAsync() => _harness.DisposeAsync();
 
     private static TaskRequest Request() => new() { TaskId = 3, SubtaskId = 30, Prompt = "p", Raw = new JsonObject() };
 
     private async Task<(string Event, JsonNode Payload)> FinalAsync(RunControl control)
     {
-        await _runner.RunAsync(Request(), control);
-        await _delivery.WhenAllDeliveredAsync(CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
-        return _channel.Sent.Last();
+        await _harness.Runner.RunAsync(Request(), control);
+        await _harness.Delivery.WhenAllDeliveredAsync(CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
+        return _harness.Channel.Sent.Last();
     }
 
     [Fact]
@@ -56,7 +39,7 @@ public sealed class TaskRunnerTests : IAsyncDisposable
         Assert.Equal(KnownEvents.TaskComplete, eventName);
         Assert.Equal(KnownStatuses.Completed, payload["status"]!.GetValue<string>());
         Assert.Equal("Hello", payload["result"]!["value"]!.GetValue<string>());
-        Assert.Equal(10, _channel.Sent.First().Payload["progress"]!.GetValue<int>());
+        Assert.Equal(10, _harness.Channel.Sent.First().Payload["progress"]!.GetValue<int>());
     }
 
     [Fact]
@@ -94,7 +77,7 @@ public sealed class TaskRunnerTests : IAsyncDisposable
         Assert.Equal(KnownStatuses.Cancelled, payload["status"]!.GetValue<string>());
         Assert.Equal(100, payload["progress"]!.GetValue<int>());
         Assert.Equal("partial", payload["result"]!["value"]!.GetValue<string>());
-        Assert.DoesNotContain(_channel.Sent, sent => sent.Event == KnownEvents.TaskComplete);
+        Assert.DoesNotContain(_harness.Channel.Sent, sent => sent.Event == KnownEvents.TaskComplete);
     }
 
     [Fact]
