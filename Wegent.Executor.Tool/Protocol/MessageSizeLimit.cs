@@ -45,11 +45,18 @@ public sealed class MessageSizeLimit(int maxMessageBytes = MessageSizeLimit.Back
         return null;
     }
 
-    public static int Measure(TaskProgressMessage message) =>
-        JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.TaskProgressMessage).Length;
+    // Measured by counting what the serializer writes, not by keeping it: a streaming snapshot is measured several
+    // times a second and can be hundreds of kilobytes.
+    public static int Measure(TaskProgressMessage message) => Count(message, ProtocolJsonContext.Default.TaskProgressMessage);
 
-    public static int Measure(TaskCompleteMessage message) =>
-        JsonSerializer.SerializeToUtf8Bytes(message, ProtocolJsonContext.Default.TaskCompleteMessage).Length;
+    public static int Measure(TaskCompleteMessage message) => Count(message, ProtocolJsonContext.Default.TaskCompleteMessage);
+
+    private static int Count<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        using var counter = new ByteCounter();
+        JsonSerializer.Serialize(counter, message, typeInfo);
+        return checked((int)counter.Length);
+    }
 
     private static ThinkingStep ShortenDetails(ThinkingStep step)
     {
@@ -64,6 +71,40 @@ public sealed class MessageSizeLimit(int maxMessageBytes = MessageSizeLimit.Back
 
         return step with { Details = details };
     }
+}
+
+/// <summary>A write-only stream that keeps nothing but the number of bytes written to it.</summary>
+internal sealed class ByteCounter : Stream
+{
+    private long _length;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _length;
+
+    public override long Position
+    {
+        get => _length;
+        set => throw new NotSupportedException();
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => _length += count;
+
+    public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 public static class TextShortener

@@ -5,13 +5,19 @@ namespace Wegent.Bench;
 /// <param name="Runs">Runs per metric (5 or more).</param>
 /// <param name="IdleSeconds">Length of the idle CPU measurement (60 in the table; shorter for quick runs).</param>
 /// <param name="Builds">Executor builds to measure; default: the Release tool build and dist/ binary when present.</param>
-internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<ExecutorBuild> Builds)
+/// <param name="Only">Metrics to measure (startup, idle, first-progress, stream, stream5, reconnect); empty: all.</param>
+internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<ExecutorBuild> Builds, IReadOnlySet<string> Only)
 {
+    private static readonly string[] Metrics = ["startup", "idle", "first-progress", "stream", "stream5", "reconnect"];
+
+    public bool Includes(string metric) => Only.Count == 0 || Only.Contains(metric);
+
     public static BenchOptions Parse(string[] args, string repositoryRoot)
     {
         var runs = 5;
         var idleSeconds = 60.0;
         var builds = new List<ExecutorBuild>();
+        var only = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -27,8 +33,15 @@ internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<
                     var spec = Value().Split('=', 2);
                     builds.Add(spec.Length == 2 ? new ExecutorBuild(spec[0], Path.GetFullPath(spec[1])) : new ExecutorBuild(Path.GetFileName(spec[0]), Path.GetFullPath(spec[0])));
                     break;
+                case "--only":
+                    foreach (var metric in Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        only.Add(Metrics.Contains(metric) ? metric : throw new ArgumentException($"unknown metric {metric}; one of {string.Join(", ", Metrics)}"));
+                    }
+
+                    break;
                 default:
-                    throw new ArgumentException($"unknown argument {args[i]}; usage: [--runs N] [--idle-seconds S] [--executor name=path]...");
+                    throw new ArgumentException($"unknown argument {args[i]}; usage: [--runs N] [--idle-seconds S] [--executor name=path]... [--only metric,...]");
             }
         }
 
@@ -40,6 +53,6 @@ internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<
             if (File.Exists(binary)) builds.Add(new ExecutorBuild("single-file binary (dist/)", binary));
         }
 
-        return new BenchOptions(runs, idleSeconds, builds);
+        return new BenchOptions(runs, idleSeconds, builds, only);
     }
 }

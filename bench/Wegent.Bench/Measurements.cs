@@ -77,6 +77,7 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
         var cpuShares = new List<double>();
         var peakRss = 0.0;
         var failures = 0;
+        string? failure = null;
         for (var run = 0; run < options.Runs; run++)
         {
             var cpuBefore = executor.CpuMilliseconds();
@@ -99,14 +100,18 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
             cpuShares.Add((executor.CpuMilliseconds() - cpuBefore) / (Clock.NowMs() - started) * 100);
             foreach (var task in finished)
             {
-                var (taskDelays, taskGaps, completed) = StreamDelays(task);
+                var (taskDelays, taskGaps, error) = StreamDelays(task);
                 delays.AddRange(taskDelays);
                 gaps.AddRange(taskGaps);
-                if (!completed) failures++;
+                if (error is not null)
+                {
+                    failures++;
+                    failure ??= error;
+                }
             }
         }
 
-        return new StreamingResult(Stats.Of(delays), Stats.Of(gaps), Stats.Of(cpuShares), peakRss, failures);
+        return new StreamingResult(Stats.Of(delays), Stats.Of(gaps), Stats.Of(cpuShares), peakRss, failures, failure);
     }
 
     /// <summary>Kill the backend, keep it down 3 s, start it: time from healthy again to device:register received.</summary>
@@ -134,8 +139,9 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
     private static bool Is(JsonObject entry, string direction, string name) =>
         entry["direction"]?.GetValue<string>() == direction && entry["event"]?.GetValue<string>() == name;
 
-    /// <summary>For each progress event: received_at minus the print time of the oldest delta it is the first to carry.</summary>
-    private static (List<double> Delays, List<double> Gaps, bool Completed) StreamDelays(JsonObject task)
+    /// <summary>For each progress event: received_at minus the print time of the oldest delta it is the first to carry;
+    /// and the spacing of the text snapshots.</summary>
+    private static (List<double> Delays, List<double> Gaps, string? Error) StreamDelays(JsonObject task)
     {
         var events = task["events"]!.AsArray().Select(e => e!.AsObject()).Where(e => Is(e, "in", "task:progress") || Is(e, "in", "task:complete")).ToArray();
         var delays = new List<double>();
@@ -149,24 +155,26 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
             var text = entry["payload"]?["result"]?["value"]?.GetValue<string>() ?? "";
             var markers = Marker().Matches(text).Select(m => (Index: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), At: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToArray();
             foreach (var (index, at) in markers) printedAt[index] = at;
+            if (markers.Length == 0) continue;
+            // Gaps between text snapshots only: the start stages (10, 60) are milestones, never coalesced, by design.
             if (Is(entry, "in", "task:progress"))
             {
                 if (lastProgressAt is { } previous) gaps.Add(receivedAt - previous);
                 lastProgressAt = receivedAt;
             }
 
-            if (markers.Length == 0) continue;
             var newest = markers.Max(m => m.Index);
             if (newest > lastIndex && printedAt.TryGetValue(lastIndex + 1, out var oldestNew)) delays.Add(receivedAt - oldestNew);
             lastIndex = Math.Max(lastIndex, newest);
         }
 
-        var completed = events.Any(e => Is(e, "in", "task:complete") && e["payload"]?["status"]?.GetValue<string>() == "COMPLETED");
-        return (delays, gaps, completed);
+        var final = events.LastOrDefault(e => Is(e, "in", "task:complete"))?["payload"];
+        var error = final?["status"]?.GetValue<string>() == "COMPLETED" ? null : final?["error_message"]?.GetValue<string>() ?? "no final result";
+        return (delays, gaps, error);
     }
 
     [GeneratedRegex(@"#(\d{5})@(\d{13})\|")]
     private static partial Regex Marker();
 }
 
-internal sealed record StreamingResult(Stats Delay, Stats EventGap, Stats CpuPercent, double PeakRssMegabytes, int FailedTasks);
+internal sealed record StreamingResult(Stats Delay, Stats EventGap, Stats CpuPercent, double PeakRssMegabytes, int FailedTasks, string? Failure);

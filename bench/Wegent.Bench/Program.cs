@@ -28,19 +28,42 @@ var rows = new List<string>();
 foreach (var build in options.Builds)
 {
     Console.Error.WriteLine($"Measuring {build.Name}: {build.Path}");
-    var startup = await measure.StartupAsync(build);
-    rows.Add(Row(build, "process start → device:register received", startup.Format("ms", "0")));
-    var (rss, cpu) = await measure.IdleAsync(build);
-    rows.Add(Row(build, "resident memory idle, registered", rss.Format("MB")));
-    rows.Add(Row(build, $"CPU per 60 s idle, 1 s heartbeat (measured over {options.IdleSeconds:0} s)", cpu.Format("ms", "0")));
-    var first = await measure.FirstProgressAsync(build);
-    rows.Add(Row(build, "task:execute → first task:progress", $"p50 {first.Median:0} ms, p99 {first.P99:0} ms (n={first.Count})"));
-    var one = await measure.StreamingAsync(build, tasks: 1, deltas: 10_000);
-    rows.Add(Row(build, "10,000 deltas × 100 B in 2 s, 1 task", Streaming(one)));
-    var five = await measure.StreamingAsync(build, tasks: 5, deltas: 2_000);
-    rows.Add(Row(build, "5 tasks streaming at once (2,000 deltas × 100 B in 2 s each)", Streaming(five)));
-    var reconnect = await measure.ReconnectAsync(build);
-    rows.Add(Row(build, "backend back after a 3 s outage → re-registered", reconnect.Format("ms", "0")));
+    if (options.Includes("startup"))
+    {
+        var startup = await measure.StartupAsync(build);
+        rows.Add(Row(build, "process start → device:register received", startup.Format("ms", "0")));
+    }
+
+    if (options.Includes("idle"))
+    {
+        var (rss, cpu) = await measure.IdleAsync(build);
+        rows.Add(Row(build, "resident memory idle, registered", rss.Format("MB")));
+        rows.Add(Row(build, $"CPU per 60 s idle, 1 s heartbeat (measured over {options.IdleSeconds:0} s)", cpu.Format("ms", "0")));
+    }
+
+    if (options.Includes("first-progress"))
+    {
+        var first = await measure.FirstProgressAsync(build);
+        rows.Add(Row(build, "task:execute → first task:progress", $"p50 {first.Median:0} ms, p99 {first.P99:0} ms (n={first.Count})"));
+    }
+
+    if (options.Includes("stream"))
+    {
+        var one = await measure.StreamingAsync(build, tasks: 1, deltas: 10_000);
+        rows.Add(Row(build, "10,000 deltas × 100 B in 2 s, 1 task", Streaming(one)));
+    }
+
+    if (options.Includes("stream5"))
+    {
+        var five = await measure.StreamingAsync(build, tasks: 5, deltas: 2_000);
+        rows.Add(Row(build, "5 tasks streaming at once (2,000 deltas × 100 B in 2 s each)", Streaming(five)));
+    }
+
+    if (options.Includes("reconnect"))
+    {
+        var reconnect = await measure.ReconnectAsync(build);
+        rows.Add(Row(build, "backend back after a 3 s outage → re-registered", reconnect.Format("ms", "0")));
+    }
 }
 
 Console.WriteLine("| build | metric | median (min–max, n) |");
@@ -51,7 +74,7 @@ return 0;
 static string Row(ExecutorBuild build, string metric, string value) => $"| {build.Name} | {metric} | {value} |";
 
 static string Streaming(StreamingResult result) => string.Create(CultureInfo.InvariantCulture,
-    $"delay {result.Delay.Median:0} ms (max {result.Delay.Max:0}); event gap min {result.EventGap.Min:0} ms, median {result.EventGap.Median:0} ms; executor CPU {result.CpuPercent.Median:0.#}% of a core; peak RSS {result.PeakRssMegabytes:0.#} MB{(result.FailedTasks > 0 ? $"; {result.FailedTasks} task(s) not COMPLETED" : "")}");
+    $"delay {result.Delay.Median:0} ms (max {result.Delay.Max:0}); event gap min {result.EventGap.Min:0} ms, median {result.EventGap.Median:0} ms; executor CPU {result.CpuPercent.Median:0.#}% of a core; peak RSS {result.PeakRssMegabytes:0.#} MB{(result.FailedTasks > 0 ? $"; {result.FailedTasks} task(s) FAILED: {result.Failure}" : "")}");
 
 static string FindRepositoryRoot()
 {

@@ -39,6 +39,19 @@ public sealed class SocketIoPacketTests
     public void Event_keeps_non_ascii_text_as_utf8() =>
         Assert.Equal("""2/local-executor,["m","你好"]""", SocketIoPacket.EncodeEvent(Ns, null, "m", JsonValue.Create("你好")));
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(300_000)]
+    public void An_event_frame_is_the_engine_io_message_of_the_packet_in_utf8(int length)
+    {
+        var payload = new JsonObject { ["text"] = string.Concat(Enumerable.Repeat("añ你\n", length / 4)) };
+
+        using var frame = SocketIoPacket.EncodeEventFrame(Ns, 42, "task:progress", payload);
+
+        Assert.Equal("4" + SocketIoPacket.EncodeEvent(Ns, 42, "task:progress", payload), System.Text.Encoding.UTF8.GetString(frame.Span));
+        Assert.Equal(frame.Length, frame.Memory.Length);
+    }
+
     [Fact]
     public void Encoding_leaves_the_callers_node_reusable()
     {

@@ -128,19 +128,22 @@ public sealed class SocketIoConnection : ISocketIoConnection
     public async Task EmitAsync(string eventName, JsonNode? payload, CancellationToken cancellationToken)
     {
         ThrowIfNotOpen();
-        var frame = CheckedFrame(SocketIoPacket.EncodeEvent(_options.Namespace, null, eventName, payload));
-        await SendAsync(frame, cancellationToken).ConfigureAwait(false);
+        using var frame = CheckedFrame(SocketIoPacket.EncodeEventFrame(_options.Namespace, null, eventName, payload));
+        await SendAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<JsonNode?> CallAsync(string eventName, JsonNode? payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ThrowIfNotOpen();
         var id = _acks.NextId();
-        var frame = CheckedFrame(SocketIoPacket.EncodeEvent(_options.Namespace, id, eventName, payload));
         var answer = _acks.Register(id);
         try
         {
-            await SendAsync(frame, cancellationToken).ConfigureAwait(false);
+            using (var frame = CheckedFrame(SocketIoPacket.EncodeEventFrame(_options.Namespace, id, eventName, payload)))
+            {
+                await SendAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
+            }
+
             return await answer.WaitAsync(timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -421,14 +424,16 @@ public sealed class SocketIoConnection : ISocketIoConnection
 
     private static byte[] MessageFrame(string socketIoPacket) => Frame(EnginePacket.Message(socketIoPacket).Encode());
 
-    /// <summary>Frames a Socket.IO packet into an Engine.IO message and enforces the size limit before anything is sent.</summary>
-    private byte[] CheckedFrame(string socketIoPacket)
+    /// <summary>Enforces the size limit before anything is sent.</summary>
+    private PooledFrame CheckedFrame(PooledFrame frame)
     {
-        var frame = MessageFrame(socketIoPacket);
-        return frame.Length <= _sizeLimit ? frame : throw new SocketIoMessageTooLargeException(frame.Length, _sizeLimit);
+        if (frame.Length <= _sizeLimit) return frame;
+        var size = frame.Length;
+        frame.Dispose();
+        throw new SocketIoMessageTooLargeException(size, _sizeLimit);
     }
 
-    private async Task SendAsync(byte[] frame, CancellationToken cancellationToken)
+    private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         var socket = _socket ?? throw new InvalidOperationException("The websocket is not open.");
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -28,12 +28,34 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Encodes without attaching <see cref="Data"/> to any parent, so callers may reuse their nodes.</summary>
-    public string Encode() => Write(Type, Namespace, AckId, Data is null ? null : writer => Data.WriteTo(writer));
+    public string Encode()
+    {
+        using var frame = new PooledFrame();
+        Write(frame, Type, Namespace, AckId, Data is null ? null : writer => Data.WriteTo(writer));
+        return Encoding.UTF8.GetString(frame.Span);
+    }
 
     /// <summary>Encodes an EVENT: <c>2/ns,id["name",payload]</c>. A null payload is sent as JSON null, so server
     /// handlers taking a data argument still get one.</summary>
-    public static string EncodeEvent(string @namespace, long? ackId, string eventName, JsonNode? payload) =>
-        Write(SocketIoPacketType.Event, @namespace, ackId, writer =>
+    public static string EncodeEvent(string @namespace, long? ackId, string eventName, JsonNode? payload)
+    {
+        using var frame = new PooledFrame();
+        WriteEvent(frame, @namespace, ackId, eventName, payload);
+        return Encoding.UTF8.GetString(frame.Span);
+    }
+
+    /// <summary>Encodes an EVENT straight into an Engine.IO message frame (<c>4</c> + the packet), as UTF-8 in a pooled buffer.</summary>
+    public static PooledFrame EncodeEventFrame(string @namespace, long? ackId, string eventName, JsonNode? payload)
+    {
+        var frame = new PooledFrame();
+        frame.GetSpan(1)[0] = (byte)('0' + (int)EnginePacketType.Message);
+        frame.Advance(1);
+        WriteEvent(frame, @namespace, ackId, eventName, payload);
+        return frame;
+    }
+
+    private static void WriteEvent(IBufferWriter<byte> output, string @namespace, long? ackId, string eventName, JsonNode? payload) =>
+        Write(output, SocketIoPacketType.Event, @namespace, ackId, writer =>
         {
             writer.WriteStartArray();
             writer.WriteStringValue(eventName);
@@ -151,9 +173,8 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
         return node;
     }
 
-    private static string Write(SocketIoPacketType type, string @namespace, long? ackId, Action<Utf8JsonWriter>? writeData)
+    private static void Write(IBufferWriter<byte> output, SocketIoPacketType type, string @namespace, long? ackId, Action<Utf8JsonWriter>? writeData)
     {
-        var buffer = new ArrayBufferWriter<byte>();
         var head = new StringBuilder();
         head.Append((int)type);
         if (@namespace != DefaultNamespace)
@@ -166,13 +187,11 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
             head.Append(id);
         }
 
-        buffer.Write(Encoding.UTF8.GetBytes(head.ToString()));
+        Encoding.UTF8.GetBytes(head.ToString(), output);
         if (writeData is not null)
         {
-            using var writer = new Utf8JsonWriter(buffer, WriterOptions);
+            using var writer = new Utf8JsonWriter(output, WriterOptions);
             writeData(writer);
         }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }
