@@ -63,6 +63,23 @@ public sealed class ReportDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task The_first_stage_reports_how_long_after_the_tasks_arrival_it_went_out_once_even_when_resent()
+    {
+        _channel.SetReady();
+        var calls = 0;
+        _channel.Answer = (_, _) => Interlocked.Increment(ref calls) == 1 ? throw new TimeoutException("no ack") : Task.FromResult<JsonNode?>(null);
+        await using var delivery = Create(TimeProvider.System, TimeSpan.FromMilliseconds(20));
+        var arrived = TimeProvider.System.GetTimestamp();
+
+        delivery.Milestone(new TaskProgressMessage { TaskId = 1, SubtaskId = 2, Progress = 10, Status = KnownStatuses.Running, Result = new TaskResult() }, arrived);
+        delivery.Milestone(new TaskProgressMessage { TaskId = 1, SubtaskId = 2, Progress = 60, Status = KnownStatuses.Running, Result = new TaskResult() });
+        await Wait.UntilAsync(() => SentProgress().Length == 3, "the first stage twice (no ack, then acked), then the second");
+
+        var latency = Assert.Single(_log.Lines, line => line.Contains("First progress of subtask 2 on its way", StringComparison.Ordinal));
+        Assert.Matches(@"on its way \d+\.\d{3} ms after the task arrived", latency);
+    }
+
+    [Fact]
     public async Task Flushes_the_newest_snapshot_before_the_final_event_and_clears_the_outbox()
     {
         _channel.SetReady();

@@ -7,6 +7,10 @@ public sealed record TaskRequest
 {
     public required long TaskId { get; init; }
     public required long SubtaskId { get; init; }
+
+    /// <summary>When the payload arrived: a <see cref="TimeProvider.System"/> timestamp (real time even under a test
+    /// clock), for the "first progress after" measure; 0 when unknown.</summary>
+    public long ReceivedAt { get; init; }
     public string TaskTitle { get; init; } = "";
     public string SubtaskTitle { get; init; } = "";
     public required string Prompt { get; init; }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
+using Wegent.Executor.Telemetry;
 
 namespace Wegent.Executor.Tasks;
 
@@ -39,7 +40,10 @@ public sealed class ReportDelivery : IAsyncDisposable
     public void ProgressChanged(long subtaskId, IProgressSource source) => LaneOf(subtaskId).OfferProgress(source);
 
     /// <summary>A stage the user must see (e.g. "started"): sent in order, never coalesced away, still one per interval.</summary>
-    public void Milestone(TaskProgressMessage message) => LaneOf(message.SubtaskId).OfferMilestone(message);
+    /// <param name="receivedAt">For the first stage: when the task arrived (<see cref="TaskRequest.ReceivedAt"/>), to
+    /// measure how soon the user hears of it; 0 otherwise.</param>
+    public void Milestone(TaskProgressMessage message, long receivedAt = 0) =>
+        LaneOf(message.SubtaskId).OfferMilestone(new PendingMilestone(message, receivedAt));
 
     /// <summary>Persists the final event, then delivers it after the newest progress snapshot.</summary>
     public void Finish(OutboxEntry final)
@@ -94,10 +98,11 @@ public sealed class ReportDelivery : IAsyncDisposable
         private readonly long _subtaskId;
         private readonly Lock _gate = new();
         private readonly AsyncSignal _wake = new();
-        private readonly Queue<TaskProgressMessage> _milestones = new();
+        private readonly Queue<PendingMilestone> _milestones = new();
         private IProgressSource? _progress;
         private OutboxEntry? _final;
         private long _lastProgressSent = long.MinValue;
+        private bool _firstProgressSent;
 
         public DeliveryLane(ReportDelivery owner, long subtaskId)
         {
@@ -127,12 +132,12 @@ public sealed class ReportDelivery : IAsyncDisposable
             _wake.Set();
         }
 
-        public void OfferMilestone(TaskProgressMessage message)
+        public void OfferMilestone(PendingMilestone milestone)
         {
             lock (_gate)
             {
                 if (_final is not null) return;
-                _milestones.Enqueue(message);
+                _milestones.Enqueue(milestone);
             }
 
             _wake.Set();
@@ -201,7 +206,7 @@ public sealed class ReportDelivery : IAsyncDisposable
         private async Task SendProgressAsync(CancellationToken cancellationToken)
         {
             await _owner._channel.WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
-            TaskProgressMessage? milestone;
+            PendingMilestone? milestone;
             IProgressSource? snapshot = null;
             lock (_gate)
             {
@@ -219,11 +224,12 @@ public sealed class ReportDelivery : IAsyncDisposable
                 }
             }
 
-            var message = milestone ?? snapshot?.Snapshot();
+            var message = milestone?.Message ?? snapshot?.Snapshot();
             if (message is null) return;
             try
             {
                 _lastProgressSent = _owner._time.GetTimestamp();
+                if (milestone is { ReceivedAt: not 0 and var receivedAt } && !_firstProgressSent) ReportFirstProgressLatency(receivedAt);
                 await _owner._channel.CallAsync(KnownEvents.TaskProgress, ProtocolJson.ToNode(message), _owner._settings.AckTimeout, cancellationToken)
                     .ConfigureAwait(false);
                 if (milestone is not null)
@@ -251,6 +257,14 @@ public sealed class ReportDelivery : IAsyncDisposable
 
                 _owner._logger.Error("Progress of subtask {SubtaskId} dropped: {Reason}", _subtaskId, ex.Message);
             }
+        }
+
+        private void ReportFirstProgressLatency(long receivedAt)
+        {
+            _firstProgressSent = true;
+            var latency = TimeProvider.System.GetElapsedTime(receivedAt);
+            ExecutorTelemetry.FirstProgressSent(latency);
+            _owner._logger.Debug("First progress of subtask {SubtaskId} on its way {Latency:0.000} ms after the task arrived", _subtaskId, latency.TotalMilliseconds);
         }
 
         private void DropPendingProgress()
@@ -312,3 +326,6 @@ public sealed record DeliverySettings
     /// <summary>Pause before resending after a failed send, so a dropping connection is not hammered.</summary>
     public TimeSpan RetryPause { get; init; } = TimeSpan.FromMilliseconds(250);
 }
+
+/// <summary>A stage waiting in a lane; <see cref="ReceivedAt"/> is set on the first one, to measure its latency.</summary>
+internal sealed record PendingMilestone(TaskProgressMessage Message, long ReceivedAt);

@@ -31,6 +31,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
 
     private void Execute(string eventName, JsonNode? payload)
     {
+        var receivedAt = TimeProvider.System.GetTimestamp();
         var parsed = TaskPayloadParser.ParseExecute(payload);
         if (parsed.Value is not { } request)
         {
@@ -40,7 +41,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
         }
 
         logger.Information("Received {Event} for task {TaskId} subtask {SubtaskId}", eventName, request.TaskId, request.SubtaskId);
-        if (!queue.TryEnqueue(request, out var rejection))
+        if (!queue.TryEnqueue(request with { ReceivedAt = receivedAt }, out var rejection))
         {
             logger.Warning("Did not queue task {TaskId} subtask {SubtaskId}: {Reason}", request.TaskId, request.SubtaskId, rejection);
         }

@@ -50,7 +50,7 @@ public sealed class TaskRunner
         using var telemetry = ExecutorTelemetry.StartTask(request);
         var tracker = new TaskProgressTracker(request, _time, _sizeLimit, t => _delivery.ProgressChanged(request.SubtaskId, t));
         _logger.Information("Task {TaskId} subtask {SubtaskId} started", request.TaskId, request.SubtaskId);
-        ReportStage(tracker, TaskStartedProgress, KnownProgressMessages.TaskStarted);
+        ReportStage(tracker, TaskStartedProgress, KnownProgressMessages.TaskStarted, request.ReceivedAt);
         AgentOutcome outcome;
         GitWorkbenchMonitor? changes = null;
         try
@@ -92,10 +92,10 @@ public sealed class TaskRunner
         Report(request, tracker, outcome, control.Reason);
     }
 
-    private void ReportStage(TaskProgressTracker tracker, int progress, string message)
+    private void ReportStage(TaskProgressTracker tracker, int progress, string message, long receivedAt = 0)
     {
         tracker.SetStage(progress, message);
-        if (tracker.Snapshot() is { } snapshot) _delivery.Milestone(snapshot);
+        if (tracker.Snapshot() is { } snapshot) _delivery.Milestone(snapshot, receivedAt);
     }
 
     /// <summary>Reports a subtask an earlier executor process was running when it died.</summary>

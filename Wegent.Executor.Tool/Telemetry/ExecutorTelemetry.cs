@@ -24,6 +24,8 @@ public static class ExecutorTelemetry
         Meter.CreateCounter<long>("wegent.executor.tasks.failed", "{task}", "Subtasks reported FAILED or CANCELLED.");
     private static readonly Histogram<double> HeartbeatRoundTrip =
         Meter.CreateHistogram<double>("wegent.executor.heartbeat.round_trip", "ms", "Time from a heartbeat to its ack.");
+    private static readonly Histogram<double> FirstProgressLatency =
+        Meter.CreateHistogram<double>("wegent.executor.task.first_progress", "ms", "Time from a task's arrival to its first progress event.");
     private static readonly Counter<long> Reconnects =
         Meter.CreateCounter<long>("wegent.executor.reconnects", "{reconnect}", "Connections to the backend lost and retried.");
 
@@ -48,6 +50,8 @@ public static class ExecutorTelemetry
     }
 
     public static void HeartbeatAcknowledged(TimeSpan roundTrip) => HeartbeatRoundTrip.Record(roundTrip.TotalMilliseconds);
+
+    public static void FirstProgressSent(TimeSpan latency) => FirstProgressLatency.Record(latency.TotalMilliseconds);
 
     public static void Reconnecting() => Reconnects.Add(1);
 

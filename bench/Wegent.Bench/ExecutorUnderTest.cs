@@ -26,6 +26,9 @@ internal sealed class ExecutorUnderTest : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>The executor's live log file (for lines the executor measures itself).</summary>
+    public string LogFile => System.IO.Path.Combine(_home.FullName, ".wegent-executor", "logs", "executor.log");
+
     public static ExecutorUnderTest Start(ExecutorBuild build, DevBackendProcess backend, string fakeAgent, IReadOnlyDictionary<string, string>? settings = null)
     {
         var home = Directory.CreateTempSubdirectory("wegent-bench-executor-");

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -48,11 +49,14 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
     }
 
     /// <summary>Backend emits task:execute → it records the first task:progress (agent with no output, no git).</summary>
-    public async Task<Stats> FirstProgressAsync(ExecutorBuild build)
+    /// <summary>Per task: the executor's own measure, from the payload's arrival to the first progress going out (its
+    /// DEBUG log line), and what the backend sees (emit to receipt, whole milliseconds, Python's own time included).</summary>
+    public async Task<(Stats Executor, Stats Backend)> FirstProgressAsync(ExecutorBuild build)
     {
-        await using var executor = ExecutorUnderTest.Start(build, backend, fakeAgent);
+        await using var executor = ExecutorUnderTest.Start(build, backend, fakeAgent, new Dictionary<string, string> { ["LOG_LEVEL"] = "DEBUG" });
         await WaitRegisteredAsync(await backend.LastEventIdAsync(), executor.DeviceId);
-        var samples = new List<double>();
+        var inside = new List<double>();
+        var seen = new List<double>();
         for (var run = 0; run < Math.Max(options.Runs, 20); run++)
         {
             var (taskId, subtaskId) = await backend.CreateTaskAsync(executor.DeviceId, "deltas=0");
@@ -60,10 +64,32 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
             var events = task["events"]!.AsArray().Select(e => e!.AsObject()).ToArray();
             var sent = events.First(e => Is(e, "out", "task:execute"))["received_at"]!.GetValue<long>();
             var first = events.First(e => Is(e, "in", "task:progress"))["received_at"]!.GetValue<long>();
-            samples.Add(first - sent);
+            seen.Add(first - sent);
+            inside.Add(await ExecutorLatencyAsync(executor.LogFile, subtaskId));
         }
 
-        return Stats.Of(samples);
+        return (Stats.Of(inside), Stats.Of(seen));
+    }
+
+    private static async Task<double> ExecutorLatencyAsync(string logFile, long subtaskId)
+    {
+        var pattern = new Regex($@"First progress of subtask {subtaskId} on its way ([0-9.]+) ms");
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < Timeout)
+        {
+            await using (var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var reader = new StreamReader(stream))
+            {
+                if (pattern.Match(await reader.ReadToEndAsync()) is { Success: true } match)
+                {
+                    return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+                }
+            }
+
+            await Task.Delay(10);
+        }
+
+        throw new TimeoutException($"The executor logged no first-progress time for subtask {subtaskId}.");
     }
 
     /// <summary>Tasks streaming text at once: per-task delays, event spacing, executor CPU and peak memory.</summary>
