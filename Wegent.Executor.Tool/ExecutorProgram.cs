@@ -22,6 +22,7 @@ public static class ExecutorProgram
         var log = logging.Logger.ForComponent("executor");
         using var telemetry = WegentTelemetry.StartExportIfConfigured("wegent-executor", [ExecutorTelemetry.Name], Environment.GetEnvironmentVariable);
         foreach (var warning in loaded.Warnings) log.Warning("{Warning}", warning);
+        if (ConfigFilePermissions.Tighten(options.ConfigFile) is { } loosePermissions) log.Warning("{Warning}", loosePermissions);
         foreach (var note in loaded.DebugNotes) log.Debug("{Note}", note);
         log.Information("Starting wegent-executor {Version} (home {Home}, backend {BackendUrl})", ExecutorVersion.Current, options.Home, options.BackendUrl.ToString());
 

@@ -24,7 +24,8 @@ public sealed class ExecutorProcess : IAsyncDisposable
 
     public ManagedProcess Process { get; private set; } = null!;
 
-    public static ExecutorProcess Start(DevBackend backend, Dictionary<string, string?>? settings = null, string? token = null)
+    /// <param name="prepareHome">Called with the executor home (device_id already written) before the process starts.</param>
+    public static ExecutorProcess Start(DevBackend backend, Dictionary<string, string?>? settings = null, string? token = null, Action<string>? prepareHome = null)
     {
         var home = Directory.CreateTempSubdirectory("wegent-e2e-executor-");
         var environment = new Dictionary<string, string?>
@@ -44,6 +45,7 @@ public sealed class ExecutorProcess : IAsyncDisposable
         };
         foreach (var (key, value) in settings ?? []) environment[key] = value;
         var executor = new ExecutorProcess(home, environment);
+        prepareHome?.Invoke(executor.Home);
         executor.Launch();
         return executor;
     }

@@ -65,9 +65,11 @@ public sealed class SubcommandTests : IDisposable
 
         Assert.Equal(1, exitCode);
         var lines = _output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(7, lines.Length);
+        Assert.Equal(9, lines.Length);
         Assert.StartsWith("✗ Configuration: WEGENT_BACKEND_URL is not set", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, line => line.StartsWith("✗ Claude Code CLI: 'no-such-claude' not found", StringComparison.Ordinal));
+        Assert.StartsWith("✗ Workspace: not checked", lines[^2], StringComparison.Ordinal);
+        Assert.StartsWith("✗ Logs: not checked", lines[^1], StringComparison.Ordinal);
         Assert.Null(_ranWith);
     }
 

@@ -47,7 +47,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(Path.Combine(Path.GetFullPath(Home), "workspace"), options.WorkspaceRoot);
         Assert.Equal(Path.Combine(Path.GetFullPath(Home), "logs"), options.LogDirectory);
         Assert.Equal("executor.log", options.LogFileName);
-        Assert.Equal(10, options.LogMaxSizeMegabytes);
+        Assert.Equal(10L * 1024 * 1024, options.LogMaxFileBytes);
         Assert.Equal(5, options.LogBackupCount);
         Assert.Equal(ExecutorLogLevel.Info, options.LogLevel);
         Assert.False(options.DebugLogging);
@@ -295,6 +295,26 @@ public sealed class ConfigurationLoaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("1", 1024 * 1024)]
+    [InlineData("0.05", 52429)]
+    [InlineData("2.5", 5 * 512 * 1024)]
+    [InlineData("0.001", 1049)]
+    public void The_log_size_accepts_decimal_megabytes(string value, long expectedBytes)
+    {
+        var options = ConfigurationLoader.Load(NoCommandLine(), Environment(("WEGENT_EXECUTOR_LOG_MAX_SIZE", value))).Options;
+
+        Assert.Equal(expectedBytes, options.LogMaxFileBytes);
+    }
+
+    [Fact]
+    public void A_bad_log_size_says_decimals_are_allowed_and_the_range()
+    {
+        var message = ErrorOf(() => ConfigurationLoader.Load(NoCommandLine(), Environment(("WEGENT_EXECUTOR_LOG_MAX_SIZE", "0"))));
+
+        Assert.Equal("WEGENT_EXECUTOR_LOG_MAX_SIZE=0 is not valid: expected a number of megabytes from 0.001 to 10240, decimals allowed (e.g. 10 or 0.5)", message);
+    }
+
+    [Theory]
     [InlineData("debug", ExecutorLogLevel.Debug)]
     [InlineData("INFO", ExecutorLogLevel.Info)]
     [InlineData("WARNING", ExecutorLogLevel.Warning)]
@@ -311,6 +331,11 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("LOG_LEVEL", "TRACE")]
     [InlineData("WEGENT_EXECUTOR_LOG_MAX_SIZE", "0")]
     [InlineData("WEGENT_EXECUTOR_LOG_MAX_SIZE", "ten")]
+    [InlineData("WEGENT_EXECUTOR_LOG_MAX_SIZE", "-0.5")]
+    [InlineData("WEGENT_EXECUTOR_LOG_MAX_SIZE", "0.0001")]
+    [InlineData("WEGENT_EXECUTOR_LOG_MAX_SIZE", "NaN")]
+    [InlineData("WEGENT_EXECUTOR_LOG_MAX_SIZE", "0,5")]
+    [InlineData("WEGENT_EXECUTOR_LOG_MAX_SIZE", "20000")]
     [InlineData("WEGENT_EXECUTOR_LOG_BACKUP_COUNT", "-1")]
     [InlineData("LOCAL_MAX_CONCURRENT_TASKS", "0")]
     [InlineData("LOCAL_MAX_CONCURRENT_TASKS", "1000")]

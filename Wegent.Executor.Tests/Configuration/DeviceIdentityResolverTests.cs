@@ -1,6 +1,8 @@
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Tests.TestSupport;
 
 namespace Wegent.Executor.Tests.Configuration;
 
@@ -66,6 +68,21 @@ public sealed class DeviceIdentityResolverTests : IDisposable
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
+    }
+
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
+    public void A_kept_device_id_that_others_could_read_is_made_owner_only()
+    {
+        Directory.CreateDirectory(Home);
+        var file = Path.Combine(Home, "device_id");
+        File.WriteAllText(file, "hw-from-python");
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var identity = Resolver(new NoMachineIdSource()).Resolve(Home);
+
+        Assert.Equal("hw-from-python", identity.DeviceId);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
 
     [Fact]

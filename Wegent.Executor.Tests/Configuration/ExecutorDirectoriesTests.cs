@@ -9,7 +9,7 @@ public sealed class ExecutorDirectoriesTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void Creates_home_workspace_skills_cache_and_a_private_outbox()
+    public void Creates_home_workspace_skills_cache_and_a_private_outbox_and_run_journal()
     {
         var options = new ExecutorOptions
         {
@@ -28,6 +28,7 @@ public sealed class ExecutorDirectoriesTests : IDisposable
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(options.OutboxDirectory));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(options.RunJournalDirectory));
         }
     }
 }

@@ -102,7 +102,33 @@ public sealed class DoctorTests : IDisposable
         Assert.True(Line(results, "Directories writable").Passed);
         Assert.True(Directory.Exists(options.OutboxDirectory));
         Assert.Empty(Directory.GetFiles(options.Home));
-        Assert.Contains("GiB free", Line(results, "Disk space").Detail, StringComparison.Ordinal);
+        Assert.Matches(@"^\d+(\.\d)? [KMGTP]?B free for ", Line(results, "Disk space").Detail);
+        Assert.Equal($"✓ Workspace: 0 B in 0 task folders ({options.WorkspaceRoot})", Line(results, "Workspace").Format());
+        Assert.Equal($"✓ Logs: 0 B in 0 files ({options.LogDirectory})", Line(results, "Logs").Format());
+    }
+
+    [Fact]
+    public async Task Measures_the_workspace_and_the_logs_and_fails_logs_beyond_what_rotation_keeps()
+    {
+        var options = Options(ClosedPort()) with { LogMaxFileBytes = 1000, LogBackupCount = 1 };
+        foreach (var task in (string[])["11", "12"])
+        {
+            Directory.CreateDirectory(Path.Combine(options.WorkspaceRoot, task, "src"));
+            File.WriteAllBytes(Path.Combine(options.WorkspaceRoot, task, "src", "main.c"), new byte[1536]);
+        }
+
+        Directory.CreateDirectory(options.LogDirectory);
+        foreach (var name in (string[])["executor.log", "executor.log.1", "executor.log.2", "executor.log.3"])
+        {
+            File.WriteAllBytes(Path.Combine(options.LogDirectory, name), new byte[1000]);
+        }
+
+        var results = await Run(new DoctorInput(options, null, "claude", null));
+
+        Assert.Equal($"✓ Workspace: 3.0 KB in 2 task folders ({options.WorkspaceRoot})", Line(results, "Workspace").Format());
+        var logs = Line(results, "Logs");
+        Assert.False(logs.Passed);
+        Assert.StartsWith($"3.9 KB in 4 files ({options.LogDirectory}), more than rotation keeps", logs.Detail, StringComparison.Ordinal);
     }
 
     [PythonSocketIoFact]

@@ -126,6 +126,12 @@ public sealed class RotatingFileSinkTests : IDisposable
         Assert.All(lines, line => Assert.Matches(@"^line-\d{4}-x{40}$", line));
         Assert.Equal(writers * linesPerWriter, lines.Distinct().Count());
         Assert.All(Directory.GetFiles(_temp.Path), file => Assert.Equal(0, new FileInfo(file).Length % BytesOf(0)));
+        // Read oldest (.N) to newest (live), each writer's lines come in the order it wrote them: backups shifted right.
+        var backupCount = Directory.GetFiles(_temp.Path).Length - 1;
+        var chronological = Enumerable.Range(1, backupCount).Reverse().Select(n => RotatingFileSink.BackupPath(LivePath, n)).Append(LivePath)
+            .SelectMany(NumbersIn).ToList();
+        Assert.All(Enumerable.Range(0, writers), writer =>
+            Assert.Equal(Numbers(writer * linesPerWriter, ((writer + 1) * linesPerWriter) - 1), chronological.Where(n => n / linesPerWriter == writer)));
     }
 
     [Fact]

@@ -1,6 +1,8 @@
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
+using Wegent.Executor.Tests.TestSupport;
 using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tests.Tasks;
@@ -36,6 +38,21 @@ public sealed class AgentSetupTests : IDisposable
         Assert.Equal("""{"mcpServers":{"s":{"command":"x","args":["alice"]}}}""", File.ReadAllText(path));
         Assert.Equal("Lead.", request.SystemPrompt);
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
+    public void The_model_settings_are_owner_only_also_when_rewritten_over_a_readable_file()
+    {
+        var path = Path.Combine(_layout.AgentConfigDirectory(7), "settings.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "{}");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        _setup.Create(Task(), Workspace);
+
+        Assert.Contains("own-key", File.ReadAllText(path), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Tasks;
 using Wegent.Executor.Tests.TestSupport;
@@ -26,6 +27,19 @@ public sealed class OutboxTests : IDisposable
             var mode = File.GetUnixFileMode(Path.Combine(_directory.FullName, "subtask-2.json"));
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
         }
+    }
+
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
+    public void An_entry_saved_again_over_a_readable_leftover_is_owner_only()
+    {
+        var path = Path.Combine(_directory.FullName, "subtask-5.json");
+        File.WriteAllText(path + ".tmp", "half-written by a killed process");
+        File.SetUnixFileMode(path + ".tmp", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+        new Outbox(_directory.FullName, new TestLog().Logger).Save(new OutboxEntry(1, 5, "task:complete", new JsonObject()));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
@@ -23,6 +24,16 @@ public sealed class RunJournalTests : IDisposable
         await Assert.ThrowsAsync<InvalidOperationException>(() => journal.TrackAsync(Request(2), () => throw new InvalidOperationException()));
 
         Assert.Empty(new RunJournal(_directory.FullName, new TestLog().Logger).TakeInterrupted());
+    }
+
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
+    public void A_running_entry_is_owner_only()
+    {
+        var neverEnds = new TaskCompletionSource();
+        _ = new RunJournal(_directory.FullName, new TestLog().Logger).TrackAsync(Request(4), () => neverEnds.Task);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_directory.FullName, "subtask-4.json")));
     }
 
     [Fact]

@@ -59,6 +59,10 @@ public sealed class ClaudeCodeAgent(ClaudeCodeAgentOptions options) : IAgent
             return new AgentOutcome(AgentOutcomeStatus.Failed, null, $"Could not start the Claude Code CLI '{executable}': {e.Message}");
         }
 
+        // Process.Dispose leaves redirected streams that are read directly to the finalizer: without these, every run
+        // kept two pipes open until a garbage collection (seen as descriptors growing in the soak test).
+        using var stdout = process.StandardOutput;
+        using var stderr = process.StandardError;
         var tree = new ProcessTree(process, marker, options.TimeProvider);
         var promptWritten = WritePromptAsync(process, request.Prompt);
         var run = new ClaudeCodeRun(process, tree, observer, options);

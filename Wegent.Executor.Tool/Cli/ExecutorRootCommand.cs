@@ -83,6 +83,7 @@ internal sealed class ExecutorRootCommand
         SettingKind.Integer => "number",
         SettingKind.Seconds => "seconds",
         SettingKind.Milliseconds => "ms",
+        SettingKind.Megabytes => "MB",
         SettingKind.Boolean => "true|false",
         SettingKind.LogLevel => "level",
         SettingKind.Choice => "choice",

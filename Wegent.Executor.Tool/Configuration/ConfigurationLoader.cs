@@ -37,7 +37,7 @@ public static class ConfigurationLoader
             WorkspaceRoot = OptionalPath(sources, KnownSettings.WorkspaceRoot, userHome) ?? Path.Combine(home, "workspace"),
             LogDirectory = OptionalPath(sources, KnownSettings.LogDirectory, userHome) ?? Path.Combine(home, "logs"),
             LogFileName = Optional(sources, KnownSettings.LogFile, LogFileName, SettingDefaults.LogFileName),
-            LogMaxSizeMegabytes = Optional(sources, KnownSettings.LogMaxSize, SettingParser.Integer, SettingDefaults.LogMaxSizeMegabytes),
+            LogMaxFileBytes = Optional(sources, KnownSettings.LogMaxSize, SettingParser.Megabytes, SettingDefaults.LogMaxFileBytes),
             LogBackupCount = Optional(sources, KnownSettings.LogBackupCount, SettingParser.Integer, SettingDefaults.LogBackupCount),
             LogLevel = logLevel,
             DebugLogging = logLevel == ExecutorLogLevel.Debug,

@@ -16,7 +16,6 @@ public sealed class DeviceIdentityResolver(
     string operatingSystemName)
 {
     private const int HashPrefixLength = 12;
-    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>The resolver with this machine's sources.</summary>
     /// <param name="userHome">The user's home directory, where the default home <c>~/.wegent-executor</c> lives.</param>
@@ -42,6 +41,8 @@ public sealed class DeviceIdentityResolver(
         var homeFile = Path.Combine(home, "device_id");
         if (ReadIdFile(homeFile) is { } stored)
         {
+            // A file from the Python executor or an older version may be world-readable; it is ours, so tighten it.
+            PrivateFile.TryRestrict(homeFile);
             return new DeviceIdentity(stored, name, DeviceIdSource.HomeFile);
         }
 
@@ -95,30 +96,9 @@ public sealed class DeviceIdentityResolver(
         }
     }
 
-    /// <summary>Written to a temporary file created 0600 and renamed, so the id is never readable by others nor half-written.</summary>
-    private static void Write(string path, string deviceId)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerReadWrite;
-        }
-
-        using (var stream = new FileStream(temporary, options))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(deviceId));
-        }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode does not apply to a leftover temporary file; make sure.
-            File.SetUnixFileMode(temporary, OwnerReadWrite);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>Written through a temporary file made 0600 and renamed, so the id is never readable by others nor half-written.</summary>
+    private static void Write(string path, string deviceId) =>
+        PrivateFile.Replace(path, stream => stream.Write(Encoding.UTF8.GetBytes(deviceId)));
 
     private static string Truncate(string value) =>
         value.Length <= DeviceIdentity.MaximumLength ? value : value[..DeviceIdentity.MaximumLength];

@@ -12,9 +12,10 @@ public static class ExecutorDirectories
         Directory.CreateDirectory(options.WorkspaceRoot);
         Directory.CreateDirectory(options.SkillsCacheDirectory);
         CreatePrivate(options.OutboxDirectory);
+        CreatePrivate(options.RunJournalDirectory);
     }
 
-    /// <summary>The outbox holds final results of tasks: only the owner may read them.</summary>
+    /// <summary>The outbox holds final results of tasks and running/ their titles: only the owner may read them.</summary>
     private static void CreatePrivate(string path)
     {
         if (OperatingSystem.IsWindows())

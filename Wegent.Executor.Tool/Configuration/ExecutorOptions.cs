@@ -9,7 +9,7 @@ public sealed record ExecutorOptions
     public required string WorkspaceRoot { get; init; }
     public required string LogDirectory { get; init; }
     public string LogFileName { get; init; } = SettingDefaults.LogFileName;
-    public int LogMaxSizeMegabytes { get; init; } = SettingDefaults.LogMaxSizeMegabytes;
+    public long LogMaxFileBytes { get; init; } = SettingDefaults.LogMaxFileBytes;
     public int LogBackupCount { get; init; } = SettingDefaults.LogBackupCount;
     public ExecutorLogLevel LogLevel { get; init; } = SettingDefaults.LogLevel;
     /// <summary>Kept for callers that only ask "debug or not"; the loader sets it together with <see cref="LogLevel"/>.</summary>

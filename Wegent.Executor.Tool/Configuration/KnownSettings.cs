@@ -78,9 +78,9 @@ public static class KnownSettings
         EnvironmentVariable = "WEGENT_EXECUTOR_LOG_MAX_SIZE",
         OptionName = "--log-max-size",
         DefaultText = Invariant(SettingDefaults.LogMaxSizeMegabytes),
-        Description = "Size in MB at which the log file is rotated.",
-        Kind = SettingKind.Integer,
-        Minimum = 1,
+        Description = "Size in MB at which the log file is rotated; decimals allowed (e.g. 0.5).",
+        Kind = SettingKind.Megabytes,
+        Minimum = 0.001,
         Maximum = 10240,
     };
 

@@ -6,6 +6,8 @@ public static class SettingDefaults
     public const string HomeFolderName = ".wegent-executor";
     public const string LogFileName = "executor.log";
     public const int LogMaxSizeMegabytes = 10;
+    public const long BytesPerMegabyte = 1024 * 1024;
+    public const long LogMaxFileBytes = LogMaxSizeMegabytes * BytesPerMegabyte;
     public const int LogBackupCount = 5;
     public const ExecutorLogLevel LogLevel = ExecutorLogLevel.Info;
     public const double HeartbeatIntervalSeconds = 30;

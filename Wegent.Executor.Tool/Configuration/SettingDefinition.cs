@@ -9,6 +9,7 @@ public enum SettingKind
     Integer,
     Seconds,
     Milliseconds,
+    Megabytes,
     Boolean,
     LogLevel,
     Choice,

@@ -46,6 +46,19 @@ internal static class SettingParser
         return TimeSpan.FromMilliseconds(value);
     }
 
+    /// <summary>A size given in MB (decimals allowed, so tests and small disks can rotate early), in bytes.</summary>
+    public static long Megabytes(RawSetting raw)
+    {
+        var setting = raw.Setting;
+        if (!double.TryParse(raw.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value) || value < setting.Minimum || value > setting.Maximum)
+        {
+            throw raw.Invalid($"a number of megabytes from {setting.Minimum.ToString(CultureInfo.InvariantCulture)} to {setting.Maximum.ToString(CultureInfo.InvariantCulture)}, decimals allowed (e.g. {setting.DefaultText} or 0.5)");
+        }
+
+        return (long)Math.Round(value * SettingDefaults.BytesPerMegabyte);
+    }
+
     public static bool Boolean(RawSetting raw) =>
         raw.Value.ToUpperInvariant() switch
         {

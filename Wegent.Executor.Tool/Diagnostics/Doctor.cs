@@ -15,7 +15,8 @@ namespace Wegent.Executor.Diagnostics;
 public sealed record DoctorInput(ExecutorOptions? Options, string? ConfigurationError, string ClaudeCli, string? PathVariable);
 
 /// <summary>Checks, in order, everything the executor needs: configuration, backend reachable, token accepted (a real
-/// Socket.IO connect and disconnect), Claude Code CLI, git, writable directories, free disk space.</summary>
+/// Socket.IO connect and disconnect), Claude Code CLI, git, writable directories, free disk space, and what the workspace
+/// and the logs take.</summary>
 public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan networkTimeout)
 {
     /// <summary>Below this the workspace is likely to fill up during a task.</summary>
@@ -48,11 +49,16 @@ public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan netw
         {
             results.Add(DoctorCheckResult.Fail("Directories writable", NeedsConfiguration, FixConfigurationFirst));
             results.Add(DoctorCheckResult.Fail("Disk space", NeedsConfiguration, FixConfigurationFirst));
+            results.Add(DoctorCheckResult.Fail(StorageChecks.WorkspaceTitle, NeedsConfiguration, FixConfigurationFirst));
+            results.Add(DoctorCheckResult.Fail(StorageChecks.LogsTitle, NeedsConfiguration, FixConfigurationFirst));
         }
         else
         {
             results.Add(DirectoriesWritable(options));
-            results.Add(DiskSpace(options.WorkspaceRoot));
+            var freeBytes = FreeBytes(options.WorkspaceRoot);
+            results.Add(DiskSpace(options.WorkspaceRoot, freeBytes));
+            results.Add(StorageChecks.Workspace(options.WorkspaceRoot, DirectoryUsage.Measure(options.WorkspaceRoot), freeBytes, options.WorkspaceRetentionDays));
+            results.Add(StorageChecks.Logs(options.LogDirectory, DirectoryUsage.Measure(options.LogDirectory), options.LogMaxFileBytes, options.LogBackupCount));
         }
 
         return results;
@@ -159,13 +165,14 @@ public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan netw
         return DoctorCheckResult.Pass(title, string.Join(", ", directories.Distinct(StringComparer.Ordinal)));
     }
 
-    private static DoctorCheckResult DiskSpace(string workspaceRoot)
+    private static long FreeBytes(string workspaceRoot) => new DriveInfo(Path.GetFullPath(workspaceRoot)).AvailableFreeSpace;
+
+    private static DoctorCheckResult DiskSpace(string workspaceRoot, long free)
     {
         const string title = "Disk space";
-        var free = new DriveInfo(Path.GetFullPath(workspaceRoot)).AvailableFreeSpace;
-        var text = $"{free / (1024.0 * 1024 * 1024):0.0} GiB free for {workspaceRoot}";
+        var text = $"{ByteSize.Format(free)} free for {workspaceRoot}";
         return free >= MinimumFreeBytes
             ? DoctorCheckResult.Pass(title, text)
-            : DoctorCheckResult.Fail(title, text, $"free at least {MinimumFreeBytes >> 30} GiB, or move LOCAL_WORKSPACE_ROOT to a larger disk");
+            : DoctorCheckResult.Fail(title, text, $"free at least {ByteSize.Format(MinimumFreeBytes)}, or move LOCAL_WORKSPACE_ROOT to a larger disk");
     }
 }

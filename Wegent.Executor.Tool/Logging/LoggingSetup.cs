@@ -8,12 +8,9 @@ namespace Wegent.Executor.Logging;
 /// <summary>Builds the executor's logger: console (stdout) and the rotating log file, every line masked.</summary>
 public static class LoggingSetup
 {
-    private const long BytesPerMegabyte = 1024 * 1024;
-
     /// <summary>Creates the logger. If the log directory cannot be created or written, logs to the console only and
     /// prints the troubleshooting block there.</summary>
-    /// <param name="maxFileBytes">Overrides WEGENT_EXECUTOR_LOG_MAX_SIZE (in bytes), for tests of rotation.</param>
-    public static ExecutorLogging Create(ExecutorOptions options, SecretMasker masker, long? maxFileBytes = null)
+    public static ExecutorLogging Create(ExecutorOptions options, SecretMasker masker)
     {
         // stdout: service managers capture it by default, and stderr stays for the one-line fatal errors of the CLI.
         var configuration = new LoggerConfiguration()
@@ -27,7 +24,7 @@ public static class LoggingSetup
             configuration.WriteTo.Sink(new RotatingFileSink(
                 options.LogFilePath,
                 new MaskingFormatter(new ExecutorLineFormatter(includeCaller: true), masker),
-                maxFileBytes ?? options.LogMaxSizeMegabytes * BytesPerMegabyte,
+                options.LogMaxFileBytes,
                 options.LogBackupCount,
                 reason => Console.Out.Write(Troubleshooting.FileLoggingStopped(options.LogFilePath, masker.Mask(reason)))));
         }

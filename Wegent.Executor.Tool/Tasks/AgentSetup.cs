@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Wegent.Executor.Agents;
+using Wegent.Executor.Configuration;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Workspace;
 
@@ -14,7 +15,7 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
         var configDirectory = layout.AgentConfigDirectory(request.TaskId);
         var environment = AgentEnvironment.Build(request.Bot, settings.ExecutorVariable, settings.FallbackApiKey);
         var agentSettings = new JsonObject { ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
-        WorkspaceLayout.WritePrivateFile(Path.Combine(configDirectory, "settings.json"), agentSettings.ToJsonString());
+        PrivateFile.Write(Path.Combine(configDirectory, "settings.json"), agentSettings.ToJsonString());
         var mcpConfigPath = WriteMcpConfig(request, configDirectory);
         SubAgents.Write(request.Raw, configDirectory);
 
@@ -43,7 +44,7 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
             return null;
         }
 
-        WorkspaceLayout.WritePrivateFile(path, config.ToJsonString());
+        PrivateFile.Write(path, config.ToJsonString());
         return path;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
+using Wegent.Executor.Configuration;
 
 namespace Wegent.Executor.Tasks;
 
@@ -10,8 +11,6 @@ public sealed record OutboxEntry(long TaskId, long SubtaskId, string EventName, 
 /// <summary>Final events on disk until acked, so nothing a finished task produced is lost to a disconnect or a restart.</summary>
 public sealed class Outbox(string directory, ILogger logger)
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     public string Directory { get; } = directory;
 
     public void Save(OutboxEntry entry)
@@ -23,18 +22,11 @@ public sealed class Outbox(string directory, ILogger logger)
             ["event"] = entry.EventName,
             ["payload"] = entry.Payload.DeepClone(),
         };
-        System.IO.Directory.CreateDirectory(Directory);
-        var path = PathOf(entry.SubtaskId);
-        var temporary = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly;
-        using (var stream = new FileStream(temporary, options))
+        PrivateFile.Replace(PathOf(entry.SubtaskId), stream =>
         {
             using var writer = new Utf8JsonWriter(stream);
             document.WriteTo(writer);
-        }
-
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     public void Remove(long subtaskId)

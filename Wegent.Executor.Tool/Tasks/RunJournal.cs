@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
+using Wegent.Executor.Configuration;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Workspace;
 
@@ -64,7 +65,7 @@ public sealed class RunJournal(string directory, ILogger logger)
         };
         try
         {
-            WorkspaceLayout.WritePrivateFile(PathOf(request.SubtaskId), entry.ToJsonString());
+            PrivateFile.Write(PathOf(request.SubtaskId), entry.ToJsonString());
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Wegent.Executor.Configuration;
 using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tasks;
@@ -53,7 +54,7 @@ public static class SubAgents
         foreach (var definition in From(task))
         {
             var path = Path.Combine(directory, definition.Name + ".md");
-            WorkspaceLayout.WritePrivateFile(path, Render(definition));
+            PrivateFile.Write(path, Render(definition));
             written.Add(path);
         }
 

@@ -64,8 +64,11 @@ public sealed class GitCommand(string executable = GitCommand.DefaultExecutable)
         }
 
         process.StandardInput.Close();
-        var output = ReadBoundedAsync(process.StandardOutput, MaxOutputChars);
-        var error = ReadBoundedAsync(process.StandardError, MaxErrorChars);
+        // Closed here: Process.Dispose leaves streams read directly to the finalizer (two pipes per command until a GC).
+        using var stdout = process.StandardOutput;
+        using var stderr = process.StandardError;
+        var output = ReadBoundedAsync(stdout, MaxOutputChars);
+        var error = ReadBoundedAsync(stderr, MaxErrorChars);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);

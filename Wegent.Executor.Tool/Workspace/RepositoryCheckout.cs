@@ -48,7 +48,7 @@ public sealed class RepositoryCheckout(GitCommand git, TimeSpan timeout, ILogger
             if (!result.Succeeded) throw new WorkspaceException(CloneFailure(url, branch, result, masker));
             await ConfigureAsync(staging, identity, cancellationToken).ConfigureAwait(false);
             var head = await git.RunAsync(["rev-parse", "HEAD"], staging, timeout, cancellationToken).ConfigureAwait(false);
-            if (head.Succeeded) WorkspaceLayout.WritePrivateFile(Path.Combine(taskDirectory, BaseCommitFileName), head.Output.Trim());
+            if (head.Succeeded) PrivateFile.Write(Path.Combine(taskDirectory, BaseCommitFileName), head.Output.Trim());
             Directory.Move(staging, checkout);
         }
         finally

@@ -1,12 +1,11 @@
 using System.Globalization;
+using Wegent.Executor.Configuration;
 
 namespace Wegent.Executor.Workspace;
 
 /// <summary>Where a task's files live: <c>{root}/{task_id}/</c>, nothing outside the root.</summary>
 public sealed class WorkspaceLayout(string root)
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     public string Root { get; } = Path.GetFullPath(root);
 
     public string TaskDirectory(long taskId)
@@ -28,16 +27,5 @@ public sealed class WorkspaceLayout(string root)
         return id.Length is > 0 and <= 200 ? id : null;
     }
 
-    public void SaveSessionId(long taskId, string sessionId) => WritePrivateFile(SessionIdFile(taskId), sessionId);
-
-    /// <summary>Writes a file readable only by the owner (it may hold credentials).</summary>
-    public static void WritePrivateFile(string path, string content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = OwnerOnly;
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(content);
-    }
+    public void SaveSessionId(long taskId, string sessionId) => PrivateFile.Write(SessionIdFile(taskId), sessionId);
 }
