@@ -80,20 +80,33 @@ public sealed class ReportDeliveryTests : IDisposable
     }
 
     [Fact]
-    public async Task Flushes_the_newest_snapshot_before_the_final_event_and_clears_the_outbox()
+    public async Task Flushes_the_newest_snapshot_before_the_final_event_at_the_progress_pace_and_clears_the_outbox()
     {
+        var time = new FakeTimeProvider();
+        var sentAt = new List<DateTimeOffset>();
+        _channel.Answer = (_, _) =>
+        {
+            lock (sentAt) sentAt.Add(time.GetUtcNow());
+            return Task.FromResult<JsonNode?>(null);
+        };
         _channel.SetReady();
-        await using var delivery = Create(TimeProvider.System, TimeSpan.FromHours(1));
+        await using var delivery = Create(time);
         var source = new CountingSource();
         delivery.ProgressChanged(2, source.Next());
         await Wait.UntilAsync(() => SentProgress().Length == 1, "the first snapshot");
 
         delivery.ProgressChanged(2, source.Next());
         delivery.Finish(Complete(2));
-        await delivery.WhenAllDeliveredAsync(CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
+        var delivered = delivery.WhenAllDeliveredAsync(CancellationToken.None);
+        await Wait.UntilAsync(() =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(50));
+            return delivered.IsCompleted;
+        }, "the flush and the final event");
 
         Assert.Equal([KnownEvents.TaskProgress, KnownEvents.TaskProgress, KnownEvents.TaskComplete], _channel.Sent.Select(s => s.Event));
         Assert.Equal([1, 2], SentProgress());
+        Assert.True(sentAt[1] - sentAt[0] >= TimeSpan.FromMilliseconds(200), $"the flush went out {(sentAt[1] - sentAt[0]).TotalMilliseconds} ms after the previous snapshot");
         Assert.Empty(Directory.GetFiles(_directory.FullName));
     }
 

@@ -169,7 +169,8 @@ public sealed class ReportDelivery : IAsyncDisposable
 
                     if (progressPending)
                     {
-                        var wait = final is null ? TimeUntilNextProgress() : TimeSpan.Zero;
+                        // The flush before a final event keeps the pace too: one snapshot per interval (PROTOCOL.md 5.1).
+                        var wait = TimeUntilNextProgress();
                         if (wait > TimeSpan.Zero)
                         {
                             await _wake.WaitAsync(wait, _owner._time, cancellationToken).ConfigureAwait(false);
