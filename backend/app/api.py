@@ -50,6 +50,10 @@ class EmitRequest(BaseModel):
     payload: Any = None
 
 
+class AckDelayRequest(BaseModel):
+    delay_seconds: float
+
+
 def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator, settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/api")
 
@@ -123,6 +127,18 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
     async def emit_raw(device_id: str, body: EmitRequest, _: str = Depends(current_user)) -> dict[str, Any]:
         delivered = await sockets.emit_to_device(connected_device(device_id), body.event, body.payload)
         return {"success": delivered}
+
+    @router.get("/dev/acks")
+    async def ack_delay(_: str = Depends(current_user)) -> dict[str, Any]:
+        return sockets.ack_delay.view()
+
+    @router.put("/dev/acks")
+    async def set_ack_delay(body: AckDelayRequest, _: str = Depends(current_user)) -> dict[str, Any]:
+        try:
+            sockets.ack_delay.set(body.delay_seconds)
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        return sockets.ack_delay.view()
 
     @router.post("/tasks")
     async def create_task(body: CreateTaskRequest, request: Request,
