@@ -70,18 +70,6 @@ public sealed partial class SoakTests(ITestOutputHelper output)
         Assert.All(logFiles, file => Assert.EndsWith("\n", File.ReadAllText(file), StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Length > 0 && char.IsDigit(line[0]) && !LogLine().IsMatch(line));
     }
-
-    private sealed record ProcessSample(int OpenFiles, int Threads, double ResidentMegabytes)
-    {
-        public static ProcessSample Of(int pid)
-        {
-            var status = File.ReadAllLines($"/proc/{pid}/status");
-            double Field(string name) => double.Parse(status.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-            return new ProcessSample(Directory.GetFiles($"/proc/{pid}/fd").Length, (int)Field("Threads"), Field("VmRSS") / 1024);
-        }
-
-        public override string ToString() => $"{OpenFiles} descriptors, {Threads} threads, {ResidentMegabytes:0.0} MB";
-    }
 }
 
 public sealed class SoakFactAttribute : FactAttribute

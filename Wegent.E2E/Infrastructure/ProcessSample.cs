@@ -1,0 +1,16 @@
+using System.Globalization;
+
+namespace Wegent.E2E.Infrastructure;
+
+/// <summary>What a process holds at one moment, read from /proc: open descriptors, threads and resident memory.</summary>
+public sealed record ProcessSample(int OpenFiles, int Threads, double ResidentMegabytes)
+{
+    public static ProcessSample Of(int pid)
+    {
+        var status = File.ReadAllLines($"/proc/{pid}/status");
+        double Field(string name) => double.Parse(status.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        return new ProcessSample(Directory.GetFiles($"/proc/{pid}/fd").Length, (int)Field("Threads"), Field("VmRSS") / 1024);
+    }
+
+    public override string ToString() => $"{OpenFiles} descriptors, {Threads} threads, {ResidentMegabytes:0.0} MB";
+}
