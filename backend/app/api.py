@@ -176,11 +176,12 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
         return [task_view(task, with_events=False) for task in store.tasks()]
 
     @router.get("/tasks/{task_id}")
-    async def get_task(task_id: int, _: str = Depends(current_user)) -> dict[str, Any]:
-        return task_view(existing_task(task_id), with_events=True)
+    async def get_task(task_id: int, events: bool = True, _: str = Depends(current_user)) -> dict[str, Any]:
+        return task_view(existing_task(task_id), with_events=events)
 
     @router.get("/events")
-    async def list_events(since: int = 0, _: str = Depends(current_user)) -> list[dict[str, Any]]:
-        return store.events(since=since)
+    async def list_events(since: int = 0, event: str | None = None,
+                          _: str = Depends(current_user)) -> list[dict[str, Any]]:
+        return store.events(since=since, event=event)
 
     return router
