@@ -53,8 +53,7 @@ public sealed class HostilePayloads(int seed, long firstSubtaskId, HostileTarget
             ["subtask_id"] = _random.Next(10) == 0 ? subtaskId.ToString(CultureInfo.InvariantCulture) : subtaskId,
             ["task_id"] = _random.Next(8) == 0 ? Pick<JsonNode?>(null, -1, "../../7", 0.5, new JsonArray()) : subtaskId - _random.Next(3),
         });
-        var json = payload.ToJsonString();
-        return new HostilePayload(eventName, json.Replace($"\"{LoneSurrogates}\"", "\"\\udc00 lone \\ud800\"", StringComparison.Ordinal), subtaskId);
+        return new HostilePayload(eventName, JsonText(payload), subtaskId);
     }
 
     /// <summary>Each field is missing, of the wrong type (1 in 8), or of the right type with a hostile value: mostly the
@@ -136,7 +135,10 @@ public sealed class HostilePayloads(int seed, long firstSubtaskId, HostileTarget
         return Text("task:cancel", _random.Next(5) == 0 ? Odd(0) : new JsonObject { ["subtask_id"] = subtask, ["task_id"] = Odd(0) });
     }
 
-    private static HostilePayload Text(string eventName, JsonNode? payload) => new(eventName, payload?.ToJsonString() ?? "null", null);
+    private static HostilePayload Text(string eventName, JsonNode? payload) => new(eventName, JsonText(payload), null);
+
+    private static string JsonText(JsonNode? payload) =>
+        payload is null ? "null" : payload.ToJsonString().Replace($"\"{LoneSurrogates}\"", "\"\\udc00 lone \\ud800\"", StringComparison.Ordinal);
 
     private JsonNode? Odd(int depth) => _random.Next(depth > 3 ? 9 : 12) switch
     {
