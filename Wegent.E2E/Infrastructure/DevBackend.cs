@@ -144,7 +144,8 @@ public sealed class DevBackend : IAsyncDisposable
 /// <summary>The dev backend's REST API, as the tests use it.</summary>
 public sealed class BackendApi(Uri baseUrl, string token) : IDisposable
 {
-    private readonly HttpClient _http = new()
+    // uvicorn closes a keep-alive connection after 5 s idle; reusing one just then is reset, so drop them sooner.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromSeconds(2) })
     {
         BaseAddress = baseUrl,
         Timeout = TimeSpan.FromSeconds(10),
@@ -167,10 +168,44 @@ public sealed class BackendApi(Uri baseUrl, string token) : IDisposable
     public Task EmitAsync(string deviceId, string eventName, JsonNode? payload) =>
         PostAsync($"/api/devices/{deviceId}/emit", new JsonObject { ["event"] = eventName, ["payload"] = payload });
 
+    /// <summary>Makes the backend answer every socket ack this late (a dev-only fault); restarts its ack counts.</summary>
+    public async Task SetAckDelayAsync(TimeSpan delay)
+    {
+        using var response = await _http.PutAsJsonAsync(new Uri("/api/dev/acks", UriKind.Relative), new JsonObject { ["delay_seconds"] = delay.TotalSeconds });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The most acks held at once for one stream (a socket; for reports, one subtask), by event.</summary>
+    public async Task<Dictionary<string, int>> MaxUnansweredAcksAsync() =>
+        (await GetAsync("/api/dev/acks"))["max_unanswered"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<int>());
+
+    /// <summary>The events (all, or those named <paramref name="eventName"/>) the backend received or sent after history entry <paramref name="since"/>.</summary>
+    public async Task<JsonArray> EventsAsync(long since = 0, string? eventName = null) =>
+        (await GetAsync($"/api/events?since={since}" + (eventName is null ? "" : "&event=" + Uri.EscapeDataString(eventName)))).AsArray();
+
+    /// <summary>Emits an event whose payload is given as JSON text (so it may hold what a JsonNode cannot, e.g. a lone surrogate).</summary>
+    public async Task EmitRawAsync(string deviceId, string eventName, string payloadJson)
+    {
+        var body = $"{{\"event\":{JsonValue.Create(eventName).ToJsonString()},\"payload\":{payloadJson}}}";
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri($"/api/devices/{deviceId}/emit", UriKind.Relative), content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"emit {eventName} answered {(int)response.StatusCode}: {text}");
+    }
+
+    /// <summary>Registers a skill zip the executor can download by name; returns its id.</summary>
+    public async Task<long> UploadSkillAsync(string name, byte[] zip) =>
+        (await PostAsync("/api/v1/kinds/skills", new JsonObject { ["name"] = name, ["namespace"] = "default", ["zip_base64"] = Convert.ToBase64String(zip) }))["id"]!.GetValue<long>();
+
+    /// <summary>Stores an attachment; returns the entry a task payload lists.</summary>
+    public Task<JsonObject> UploadAttachmentAsync(string fileName, byte[] content) =>
+        PostAsync("/api/attachments", new JsonObject { ["original_filename"] = fileName, ["content_base64"] = Convert.ToBase64String(content) });
+
     public async Task<JsonObject> TaskAsync(long taskId) => (await GetAsync($"/api/tasks/{taskId}")).AsObject();
 
+    /// <summary>The subtask as the backend sees it (without the task's event history, which can be large).</summary>
     public async Task<JsonObject> SubtaskAsync(long taskId, long subtaskId) =>
-        (await TaskAsync(taskId))["subtasks"]!.AsArray().Select(s => s!.AsObject()).Single(s => s["subtask_id"]!.GetValue<long>() == subtaskId);
+        (await GetAsync($"/api/tasks/{taskId}?events=false"))["subtasks"]!.AsArray().Select(s => s!.AsObject()).Single(s => s["subtask_id"]!.GetValue<long>() == subtaskId);
 
     /// <summary>Polls the backend's view until the subtask satisfies <paramref name="condition"/>.</summary>
     public async Task<JsonObject> WaitForSubtaskAsync(long taskId, long subtaskId, Func<JsonObject, bool> condition, string what, TimeSpan? timeout = null)

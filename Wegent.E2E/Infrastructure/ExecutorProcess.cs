@@ -24,10 +24,12 @@ public sealed class ExecutorProcess : IAsyncDisposable
 
     public ManagedProcess Process { get; private set; } = null!;
 
+    /// <param name="home">The user's home (HOME) to use, e.g. inside a directory a test watches; a new temporary one by default.</param>
     /// <param name="prepareHome">Called with the executor home (device_id already written) before the process starts.</param>
-    public static ExecutorProcess Start(DevBackend backend, Dictionary<string, string?>? settings = null, string? token = null, Action<string>? prepareHome = null)
+    public static ExecutorProcess Start(DevBackend backend, Dictionary<string, string?>? settings = null, string? token = null, DirectoryInfo? home = null,
+        Action<string>? prepareHome = null)
     {
-        var home = Directory.CreateTempSubdirectory("wegent-e2e-executor-");
+        home ??= Directory.CreateTempSubdirectory("wegent-e2e-executor-");
         var environment = new Dictionary<string, string?>
         {
             ["HOME"] = home.FullName,

@@ -37,6 +37,12 @@ public class TaskPayloadParserTests
     [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "bot": "nope"}""", "bot is the string \"nope\"", 3L)]
     [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "new_session": "yes"}""", "new_session is the string", 3L)]
     [InlineData("""{"task_id": 1, "subtask_id": 1.5, "prompt": "x"}""", "subtask_id is 1.5", null)]
+    // JSON escapes of lone UTF-16 surrogates read as no .NET string: an error, never an exception.
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "\udc00 x \ud800"}""", "prompt is a string that is not valid Unicode", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "task_title": "\ud800"}""", "task_title is a string that is not valid Unicode", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "bot": [{"skills": ["\udc00"]}]}""", "bot[0].skills holds a string that is not valid Unicode", 3L)]
+    [InlineData("""{"task_id": "\ud800", "subtask_id": 3, "prompt": "x"}""", "task_id is a value that cannot be shown", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": ["\ud800"], "prompt": "x"}""", "subtask_id is a value that cannot be shown", null)]
     public void Names_what_is_wrong_and_keeps_the_subtask_id_when_readable(string payload, string expectedError, long? expectedSubtaskId)
     {
         var result = TaskPayloadParser.ParseExecute(Json(payload));

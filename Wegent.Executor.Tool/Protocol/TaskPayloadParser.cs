@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -94,15 +95,15 @@ public static class TaskPayloadParser
         long? value = node switch
         {
             JsonValue v when v.GetValueKind() == JsonValueKind.Number => IntegralNumber(v.ToJsonString()),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String
-                && long.TryParse(v.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            JsonValue v when v.GetValueKind() == JsonValueKind.String && TryGetString(v, out var text)
+                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
             _ => null,
         };
 
         if (value is > 0) return value;
         error = node is null
             ? $"{key} is missing: expected a positive integer"
-            : $"{key} is {Shorten(node.ToJsonString())}: expected a positive integer";
+            : $"{key} is {Shorten(JsonText(node))}: expected a positive integer";
         return null;
     }
 
@@ -122,8 +123,9 @@ public static class TaskPayloadParser
         if (node is null) return true;
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {
-            value = v.GetValue<string>();
-            return true;
+            if (TryGetString(v, out value)) return true;
+            error = $"{key} is {Describe(node)}: expected text";
+            return false;
         }
 
         error = $"{key} is {Describe(node)}: expected a string";
@@ -184,7 +186,7 @@ public static class TaskPayloadParser
         {
             foreach (var skill in skillNodes)
             {
-                if (skill is JsonValue s && s.GetValueKind() == JsonValueKind.String) skills.Add(s.GetValue<string>());
+                if (skill is JsonValue s && s.GetValueKind() == JsonValueKind.String && TryGetString(s, out var name)) skills.Add(name);
                 else errors.Add($"bot[0].skills holds {Describe(skill)}: expected skill names");
             }
         }
@@ -207,6 +209,7 @@ public static class TaskPayloadParser
         JsonArray => "a list",
         JsonValue v => v.GetValueKind() switch
         {
+            JsonValueKind.String when !TryGetString(v, out _) => "a string that is not valid Unicode (a lone surrogate)",
             JsonValueKind.String => $"the string {Shorten(v.ToJsonString())}",
             JsonValueKind.Number => $"the number {Shorten(v.ToJsonString())}",
             JsonValueKind.True or JsonValueKind.False => $"the boolean {v.ToJsonString()}",
@@ -214,6 +217,34 @@ public static class TaskPayloadParser
         },
         _ => "an unknown value",
     };
+
+    /// <summary>A JSON escape can encode a lone UTF-16 surrogate, which reads as no .NET string (it throws).</summary>
+    private static bool TryGetString(JsonValue value, [NotNullWhen(true)] out string? text)
+    {
+        try
+        {
+            text = value.GetValue<string>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
+    }
+
+    /// <summary>The node as JSON for a message; a lone surrogate inside makes it unwritable.</summary>
+    private static string JsonText(JsonNode node)
+    {
+        try
+        {
+            return node.ToJsonString();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or JsonException)
+        {
+            return "a value that cannot be shown (a lone surrogate, or nested too deep)";
+        }
+    }
 
     private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
 

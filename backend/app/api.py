@@ -50,6 +50,10 @@ class EmitRequest(BaseModel):
     payload: Any = None
 
 
+class AckDelayRequest(BaseModel):
+    delay_seconds: float
+
+
 def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator, settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/api")
 
@@ -124,6 +128,18 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
         delivered = await sockets.emit_to_device(connected_device(device_id), body.event, body.payload)
         return {"success": delivered}
 
+    @router.get("/dev/acks")
+    async def ack_delay(_: str = Depends(current_user)) -> dict[str, Any]:
+        return sockets.ack_delay.view()
+
+    @router.put("/dev/acks")
+    async def set_ack_delay(body: AckDelayRequest, _: str = Depends(current_user)) -> dict[str, Any]:
+        try:
+            sockets.ack_delay.set(body.delay_seconds)
+        except ValueError as error:
+            raise HTTPException(422, str(error)) from None
+        return sockets.ack_delay.view()
+
     @router.post("/tasks")
     async def create_task(body: CreateTaskRequest, request: Request,
                           user: str = Depends(current_user)) -> dict[str, Any]:
@@ -160,11 +176,12 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
         return [task_view(task, with_events=False) for task in store.tasks()]
 
     @router.get("/tasks/{task_id}")
-    async def get_task(task_id: int, _: str = Depends(current_user)) -> dict[str, Any]:
-        return task_view(existing_task(task_id), with_events=True)
+    async def get_task(task_id: int, events: bool = True, _: str = Depends(current_user)) -> dict[str, Any]:
+        return task_view(existing_task(task_id), with_events=events)
 
     @router.get("/events")
-    async def list_events(since: int = 0, _: str = Depends(current_user)) -> list[dict[str, Any]]:
-        return store.events(since=since)
+    async def list_events(since: int = 0, event: str | None = None,
+                          _: str = Depends(current_user)) -> list[dict[str, Any]]:
+        return store.events(since=since, event=event)
 
     return router

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 import socketio
 
+from .ack_delay import AckDelay
 from .auth import Authenticator
 from .config import Settings
 from .reports import ReportApplier
@@ -29,6 +30,7 @@ class ExecutorSocket:
         self._auth = auth
         self._settings = settings
         self._reports = ReportApplier(store)
+        self.ack_delay = AckDelay()
         self._device_by_sid: dict[str, str] = {}
         self._live_sids: set[str] = set()
         for event, handler in {
@@ -87,6 +89,9 @@ class ExecutorSocket:
                                    subtask_id=subtask_id)
 
     async def _on_register(self, sid: str, data: Any = None) -> dict[str, Any]:
+        return await self.ack_delay.answer("device:register", sid, self._register(sid, data))
+
+    def _register(self, sid: str, data: Any) -> dict[str, Any]:
         self._store.record("in", "device:register", data, sid=sid, device_id=self._device_id_of(data))
         if not isinstance(data, dict):
             return {"error": "Invalid payload"}
@@ -102,6 +107,9 @@ class ExecutorSocket:
         return {"success": True, "device_id": device_id}
 
     async def _on_heartbeat(self, sid: str, data: Any = None) -> dict[str, Any]:
+        return await self.ack_delay.answer("device:heartbeat", sid, self._heartbeat(sid, data))
+
+    def _heartbeat(self, sid: str, data: Any) -> dict[str, Any]:
         self._store.record("in", "device:heartbeat", data, sid=sid, device_id=self._device_id_of(data))
         device_id = self._device_id_of(data)
         if device_id is None or self._device_by_sid.get(sid) != device_id:
@@ -110,19 +118,21 @@ class ExecutorSocket:
         return {"success": True}
 
     async def _on_progress(self, sid: str, data: Any = None) -> dict[str, Any]:
-        return self._report("task:progress", sid, data, self._reports.apply_progress)
+        return await self._report("task:progress", sid, data, self._reports.apply_progress)
 
     async def _on_complete(self, sid: str, data: Any = None) -> dict[str, Any]:
-        return self._report("task:complete", sid, data, self._reports.apply_complete)
+        return await self._report("task:complete", sid, data, self._reports.apply_complete)
 
-    def _report(self, event: str, sid: str, data: Any,
-                apply: Callable[[dict[str, Any], dict[str, Any], str], None]) -> dict[str, Any]:
+    async def _report(self, event: str, sid: str, data: Any,
+                      apply: Callable[[dict[str, Any], dict[str, Any], str], None]) -> dict[str, Any]:
         self._store.record("in", event, data, sid=sid, device_id=self._device_by_sid.get(sid))
         subtask, error = self._subtask_for_report(sid, data)
-        if subtask is None:
-            return {"error": error}
-        apply(subtask, data, sid)
-        return {"success": True}
+        if subtask is not None:
+            apply(subtask, data, sid)
+        ack = {"error": error} if subtask is None else {"success": True}
+        # The reports of one subtask are one stream: a client with flow control has at most one of them unanswered.
+        stream = (sid, repr(data.get("subtask_id")) if isinstance(data, dict) else None)
+        return await self.ack_delay.answer(event, stream, ack)
 
     async def _on_unknown(self, event: str, sid: str, data: Any = None) -> None:
         self._store.record("in", event, data, sid=sid, device_id=self._device_by_sid.get(sid))

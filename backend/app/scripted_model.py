@@ -124,8 +124,10 @@ def chunks_pieces(count: int) -> list[str]:
     return [f"chunk-{i:04d}-abcdefgh " for i in range(1, count + 1)]
 
 
-def slow_pieces(seconds: float) -> list[str]:
-    return [f"slow-{i:04d} " for i in range(1, max(1, round(seconds / SLOW_DELAY_SECONDS)) + 1)]
+def slow_pieces(seconds: float, width: int = 0) -> list[str]:
+    """One piece per delay; `width` pads each piece with dots to that many characters (a faster-growing answer)."""
+    pieces = [f"slow-{i:04d}" for i in range(1, max(1, round(seconds / SLOW_DELAY_SECONDS)) + 1)]
+    return [piece.ljust(width - 1, ".") + " " for piece in pieces]
 
 
 def choose_reply(scenario: str, body: dict[str, Any]) -> Reply:
@@ -145,7 +147,9 @@ def choose_reply(scenario: str, body: dict[str, Any]) -> Reply:
     if name == "chunks":
         return Reply(TextBlock(chunks_pieces(_int_arg(arg, 50))), CHUNK_DELAY_SECONDS)
     if name == "slow":
-        return Reply(TextBlock(slow_pieces(float(arg) if arg.strip() else 20.0)), SLOW_DELAY_SECONDS)
+        seconds, _, width = arg.partition(":")
+        return Reply(TextBlock(slow_pieces(float(seconds) if seconds.strip() else 20.0, _int_arg(width, 0))),
+                     SLOW_DELAY_SECONDS)
     if name == "echo":
         return Reply(TextBlock(_split(ECHO_PREFIX + last_prompt_text(body), 16)))
     if name == "history":

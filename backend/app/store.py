@@ -102,11 +102,13 @@ class Store:
              int(time.time() * 1000)))
         return int(cursor.lastrowid)
 
-    def events(self, since: int = 0, task_id: int | None = None) -> list[dict[str, Any]]:
-        if task_id is None:
-            rows = self._db.execute("SELECT * FROM events WHERE id > ? ORDER BY id", (since,))
-        else:
-            rows = self._db.execute("SELECT * FROM events WHERE id > ? AND task_id = ? ORDER BY id", (since, task_id))
+    def events(self, since: int = 0, task_id: int | None = None, event: str | None = None) -> list[dict[str, Any]]:
+        query, params = "SELECT * FROM events WHERE id > ?", [since]
+        for column, value in (("task_id", task_id), ("event", event)):
+            if value is not None:
+                query += f" AND {column} = ?"
+                params.append(value)
+        rows = self._db.execute(query + " ORDER BY id", params)
         return [dict(row) | {"payload": _loads(row["payload"])} for row in rows]
 
     # --- devices -------------------------------------------------------------------------------------------

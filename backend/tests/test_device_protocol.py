@@ -120,6 +120,14 @@ class DeviceProtocolTests(AsyncTestCase):
         self.assertEqual((bot["system_prompt"], bot["skills"]), ("be brief", ["s1"]))
         self.assertEqual(payload["user"]["git_token"], "tok")
 
+    async def test_task_view_can_leave_out_the_event_history(self) -> None:
+        client, device_id = await self.device()
+        payload = await self.dispatch(client, device_id)
+        view = self.backend.request("GET", f"/api/tasks/{payload['task_id']}?events=false")
+        self.assertNotIn("events", view)
+        self.assertEqual([s["subtask_id"] for s in view["subtasks"]], [payload["subtask_id"]])
+        self.assertIn("task:execute", event_names(self.backend, payload["task_id"]))
+
     async def test_follow_up_message_reuses_task_and_device(self) -> None:
         client, device_id = await self.device()
         first = await self.dispatch(client, device_id, model_base_url="http://127.0.0.1:1")
@@ -271,6 +279,8 @@ class DeviceProtocolTests(AsyncTestCase):
         progress_values = [e["payload"]["result"]["value"] for e in events if e["event"] == "task:progress"]
         self.assertEqual(progress_values, ["a", "ab", "abc"])
         self.assertTrue(all(e["received_at"] > 0 for e in events))
+        completes = self.backend.request("GET", f"/api/events?since={before}&event=task:complete")
+        self.assertEqual([e["payload"]["result"]["value"] for e in completes], ["abcd"])
 
     async def test_dispatch_to_an_unknown_device_is_not_found(self) -> None:
         with self.assertRaises(HttpError) as missing:

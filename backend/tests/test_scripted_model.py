@@ -102,6 +102,10 @@ class ScriptedModelServerTests(unittest.TestCase):
         self.assertGreaterEqual(time.monotonic() - started, 0.45)
         self.assertEqual(self.text_of(events), "".join(f"slow-{i:04d} " for i in range(1, 6)))
 
+    def test_slow_pads_each_piece_to_the_given_width(self) -> None:
+        events = self.stream("slow:0.2:16", fixture("first_turn"))
+        self.assertEqual(self.text_of(events), "slow-0001...... slow-0002...... ")
+
     def test_bash_runs_the_command_then_finishes(self) -> None:
         events = self.stream("bash:echo hi", fixture("first_turn"))
         self.assertEqual(events[1][1]["content_block"]["name"], "Bash")

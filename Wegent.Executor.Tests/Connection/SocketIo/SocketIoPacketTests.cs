@@ -113,6 +113,17 @@ public sealed class SocketIoPacketTests
     }
 
     [Fact]
+    public void Decode_reads_a_payload_nested_deeper_than_the_json_default_up_to_the_limit()
+    {
+        static string Nested(int depth) => new string('[', depth) + new string(']', depth);
+
+        var received = SocketIoPacket.Decode($$"""2/local-executor,["task:execute",{"subtask_id":5,"user":{{Nested(500)}}}]""").TakeEvent();
+
+        Assert.Equal(5, received.Payload?["subtask_id"]?.GetValue<int>());
+        Assert.Throws<SocketIoProtocolException>(() => SocketIoPacket.Decode($"""2/local-executor,["x",{Nested(SocketIoPacket.MaxDepth + 1)}]"""));
+    }
+
+    [Fact]
     public void TakeEvent_without_arguments_has_null_payload() =>
         Assert.Null(SocketIoPacket.Decode("""2/local-executor,["bare"]""").TakeEvent().Payload);
 

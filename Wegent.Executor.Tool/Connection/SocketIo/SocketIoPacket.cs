@@ -24,6 +24,12 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
 {
     private const string DefaultNamespace = "/";
 
+    /// <summary>Deeper than System.Text.Json's default of 64, so a task payload with a deeply nested field is still read
+    /// and answered rather than dropped whole; python-socketio's encoder stops near 1,000 (Python's recursion limit).</summary>
+    internal const int MaxDepth = 1_000;
+
+    private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+
     // Relaxed escaping keeps non-ASCII text as UTF-8 (not \uXXXX), so the size limit counts what users wrote.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -126,7 +132,7 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
         {
             try
             {
-                data = JsonNode.Parse(rest.ToString());
+                data = JsonNode.Parse(rest.ToString(), documentOptions: ReaderOptions);
             }
             catch (JsonException e)
             {

@@ -1,0 +1,97 @@
+import asyncio
+import itertools
+import unittest
+
+from backend_process import BackendProcess, HttpError
+from helpers import AsyncTestCase, connected_device, subtask_of, wait_until
+
+_device_numbers = itertools.count(1)
+HELD = 300.0
+
+
+class AckDelayTests(AsyncTestCase):
+    """The dev-only slow-ack fault: events apply at once, their acks wait; held acks are counted per stream."""
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.backend = BackendProcess({"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.backend.close()
+
+    def set_delay(self, seconds: float) -> dict:
+        return self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": seconds})
+
+    def acks(self) -> dict:
+        return self.backend.request("GET", "/api/dev/acks")
+
+    async def device(self) -> tuple:
+        device_id = f"hw-ackdelay{next(_device_numbers):04d}"
+        client = await connected_device(self.backend, device_id)
+        self.addAsyncCleanup(client.close)
+        return client, device_id
+
+    async def asyncSetUp(self) -> None:
+        await super().asyncSetUp()
+        self.addCleanup(self.set_delay, 0)
+
+    async def test_no_delay_by_default(self) -> None:
+        self.assertEqual((self.acks()["delay_seconds"], self.acks()["unanswered"]), (0.0, 0))
+
+    async def test_a_held_ack_is_released_when_the_delay_is_lowered(self) -> None:
+        client, device_id = await self.device()
+        self.assertEqual(self.set_delay(HELD)["delay_seconds"], HELD)
+        heartbeat = asyncio.ensure_future(client.emit("device:heartbeat", {"device_id": device_id,
+                                                                             "running_task_ids": []}, timeout=HELD))
+        await wait_until(lambda: self.acks()["unanswered"] == 1, what="the heartbeat ack held")
+        self.assertFalse(heartbeat.done())
+        # Applied before it is answered: the device is online already.
+        device = next(d for d in self.backend.request("GET", "/api/devices") if d["device_id"] == device_id)
+        self.assertIsNotNone(device["last_heartbeat"])
+        self.set_delay(0)
+        self.assertEqual(await asyncio.wait_for(heartbeat, 10), {"success": True})
+        self.assertEqual(self.acks()["unanswered"], 0)
+
+    async def test_unanswered_reports_are_counted_per_subtask(self) -> None:
+        client, device_id = await self.device()
+        ids = self.backend.request("POST", "/api/tasks", {"prompt": "hi", "device_id": device_id})
+        await client.next_event()
+        other = self.backend.request("POST", "/api/tasks", {"prompt": "hi", "device_id": device_id})
+        await client.next_event()
+        self.set_delay(HELD)
+
+        def progress(task: dict, value: str) -> asyncio.Future:
+            report = {"task_id": task["task_id"], "subtask_id": task["subtask_id"], "status": "RUNNING",
+                      "progress": 60, "result": {"value": value}}
+            return asyncio.ensure_future(client.emit("task:progress", report, timeout=HELD))
+
+        # Two unanswered reports of one subtask (no flow control), one of another.
+        pending = [progress(ids, "a"), progress(ids, "ab"), progress(other, "x")]
+        await wait_until(lambda: self.acks()["unanswered"] == 3, what="three acks held")
+        self.assertEqual(subtask_of(self.backend, ids["task_id"], ids["subtask_id"])["streamed_text"], "ab")
+        self.assertEqual(self.acks()["max_unanswered"], {"task:progress": 2})
+        self.set_delay(0)
+        self.assertEqual(await asyncio.wait_for(asyncio.gather(*pending), 10), [{"success": True}] * 3)
+
+    async def test_setting_the_delay_starts_counting_afresh(self) -> None:
+        client, device_id = await self.device()
+        self.set_delay(0)
+        await client.emit("device:heartbeat", {"device_id": device_id, "running_task_ids": []})
+        self.assertEqual(self.acks()["max_unanswered"], {"device:heartbeat": 1})
+        self.assertEqual(self.set_delay(1.5), {"delay_seconds": 1.5, "unanswered": 0, "max_unanswered": {}})
+
+    async def test_a_negative_or_huge_delay_is_refused(self) -> None:
+        for seconds in (-1, 601):
+            with self.assertRaises(HttpError) as refused:
+                self.set_delay(seconds)
+            self.assertEqual(refused.exception.status, 422)
+
+    async def test_the_controls_need_a_token(self) -> None:
+        with self.assertRaises(HttpError) as refused:
+            self.backend.request("GET", "/api/dev/acks", token=None)
+        self.assertEqual(refused.exception.status, 401)
+
+
+if __name__ == "__main__":
+    unittest.main()
