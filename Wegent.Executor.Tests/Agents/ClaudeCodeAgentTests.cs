@@ -47,6 +47,16 @@ public sealed class ClaudeCodeAgentTests : IDisposable
     }
 
     [LinuxFact]
+    public async Task Exit_zero_after_a_streamed_finished_turn_whose_result_line_was_cut_succeeds()
+    {
+        var outcome = await new ClaudeCodeAgent(_cli.Options).RunAsync(_cli.Request("streamed_then_cut"), _observer, CancellationToken.None);
+
+        Assert.Equal(AgentOutcomeStatus.Succeeded, outcome.Status);
+        Assert.True(outcome.ResultLineLost);
+        Assert.Equal("fake-session-1", outcome.SessionId);
+    }
+
+    [LinuxFact]
     public async Task Non_zero_exit_fails_with_code_and_stderr()
     {
         var outcome = await new ClaudeCodeAgent(_cli.Options).RunAsync(_cli.Request("crash"), _observer, CancellationToken.None);

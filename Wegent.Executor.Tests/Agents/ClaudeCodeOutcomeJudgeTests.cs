@@ -53,6 +53,26 @@ public sealed class ClaudeCodeOutcomeJudgeTests
     }
 
     [Fact]
+    public void Exit_zero_without_a_result_after_a_finished_turn_succeeds_on_the_streamed_answer()
+    {
+        var outcome = ClaudeCodeOutcomeJudge.Judge(AgentStopReason.Exited, 0, null, "init-session", "", Idle, turnFinished: true);
+
+        Assert.Equal(AgentOutcomeStatus.Succeeded, outcome.Status);
+        Assert.True(outcome.ResultLineLost);
+        Assert.Null(outcome.ResultText);
+        Assert.Equal("init-session", outcome.SessionId);
+    }
+
+    [Fact]
+    public void A_finished_turn_does_not_excuse_a_failing_exit_code()
+    {
+        var outcome = ClaudeCodeOutcomeJudge.Judge(AgentStopReason.Exited, 1, null, null, "boom", Idle, turnFinished: true);
+
+        Assert.Equal(AgentOutcomeStatus.Failed, outcome.Status);
+        Assert.False(outcome.ResultLineLost);
+    }
+
+    [Fact]
     public void Result_exit_hang_is_judged_by_the_result_not_the_kill_exit_code()
     {
         var outcome = ClaudeCodeOutcomeJudge.Judge(AgentStopReason.ResultExitHang, 137, Ok, null, "", Idle);

@@ -137,4 +137,25 @@ public sealed class StreamJsonReaderTests
             .ToList();
         return (reader, events);
     }
+
+    [Fact]
+    public void A_turn_is_finished_only_after_a_top_level_message_ends_with_end_turn()
+    {
+        var reader = new StreamJsonReader();
+        string Event(string json, string parent = "null") => $$"""{"type":"stream_event","event":{{json}},"parent_tool_use_id":{{parent}}}""";
+
+        reader.Read(Event("""{"type":"message_start","message":{"id":"msg_1"}}"""));
+        reader.Read(Event("""{"type":"message_delta","delta":{"stop_reason":"tool_use"}}"""));
+        Assert.False(reader.TurnFinished);
+
+        reader.Read(Event("""{"type":"message_start","message":{"id":"msg_2"}}"""));
+        reader.Read(Event("""{"type":"message_delta","delta":{"stop_reason":"end_turn"}}"""));
+        Assert.True(reader.TurnFinished);
+
+        reader.Read(Event("""{"type":"message_start","message":{"id":"sub"}}""", "\"toolu_1\""));
+        Assert.True(reader.TurnFinished);
+
+        reader.Read(Event("""{"type":"message_start","message":{"id":"msg_3"}}"""));
+        Assert.False(reader.TurnFinished);
+    }
 }

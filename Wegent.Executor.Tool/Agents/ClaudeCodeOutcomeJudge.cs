@@ -3,14 +3,17 @@ using System.Globalization;
 namespace Wegent.Executor.Agents;
 
 /// <summary>Decides a run's <see cref="AgentOutcome"/>: success needs exit code 0 AND a result line with is_error false
-/// (an API failure exits 1 with a result of subtype "success" and is_error true).</summary>
+/// (an API failure exits 1 with a result of subtype "success" and is_error true), or, when the result line was lost,
+/// exit code 0 after a streamed turn that ended normally.</summary>
 internal static class ClaudeCodeOutcomeJudge
 {
     public const string NoResultMessage = "Claude Code exited without a result";
     public const string CancelledMessage = "Cancelled";
 
+    /// <param name="turnFinished">The stream showed the model's last message end its turn (see <see cref="StreamJsonReader.TurnFinished"/>).</param>
     public static AgentOutcome Judge(
-        AgentStopReason reason, int? exitCode, ClaudeCodeResult? result, string? sessionId, string stderrTail, TimeSpan idleTimeout)
+        AgentStopReason reason, int? exitCode, ClaudeCodeResult? result, string? sessionId, string stderrTail, TimeSpan idleTimeout,
+        bool turnFinished = false)
     {
         var outcome = reason switch
         {
@@ -19,8 +22,8 @@ internal static class ClaudeCodeOutcomeJudge
                 result,
                 string.Create(CultureInfo.InvariantCulture, $"Claude Code printed nothing for {idleTimeout.TotalSeconds:0.###} s; stopped")),
             // It had finished its work; only the exit hung, so the result line alone decides.
-            AgentStopReason.ResultExitHang => JudgeResult(result, exitCode: 0, stderrTail),
-            _ => JudgeResult(result, exitCode, stderrTail),
+            AgentStopReason.ResultExitHang => JudgeResult(result, exitCode: 0, stderrTail, turnFinished),
+            _ => JudgeResult(result, exitCode, stderrTail, turnFinished),
         };
 
         return outcome with
@@ -33,13 +36,20 @@ internal static class ClaudeCodeOutcomeJudge
         };
     }
 
-    private static AgentOutcome JudgeResult(ClaudeCodeResult? result, int? exitCode, string stderrTail)
+    private static AgentOutcome JudgeResult(ClaudeCodeResult? result, int? exitCode, string stderrTail, bool turnFinished)
     {
         if (exitCode != 0)
         {
             var detail = FirstNonEmpty(result?.IsError == true ? result.Text : null, stderrTail, result?.Text);
             var code = exitCode?.ToString(CultureInfo.InvariantCulture) ?? "unknown";
             return Failed(result, detail is null ? $"Claude Code exited with code {code}" : $"Claude Code exited with code {code}: {detail}");
+        }
+
+        if (result is null && turnFinished)
+        {
+            // Claude Code 2.1.x can lose the end of a large output on a pipe (its result line repeats the whole answer):
+            // the answer was streamed and the turn ended, so the streamed text is the result.
+            return new AgentOutcome(AgentOutcomeStatus.Succeeded, null, null) { ResultLineLost = true };
         }
 
         if (result is null)

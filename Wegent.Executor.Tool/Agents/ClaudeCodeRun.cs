@@ -47,7 +47,8 @@ internal sealed class ClaudeCodeRun(Process process, ProcessTree tree, IAgentObs
 
         _observerFailure?.Throw();
         return ClaudeCodeOutcomeJudge.Judge(
-            reason, process.HasExited ? process.ExitCode : null, _reader.Result, _reader.SessionId, _stderr.ToString(), options.IdleTimeout);
+            reason, process.HasExited ? process.ExitCode : null, _reader.Result, _reader.SessionId, _stderr.ToString(), options.IdleTimeout,
+            _reader.TurnFinished);
     }
 
     private async Task StopAsync(AgentStopReason reason, Task exit)

@@ -57,4 +57,6 @@ public sealed record AgentOutcome(AgentOutcomeStatus Status, string? ResultText,
     public long? DurationMs { get; init; }
     /// <summary>The result line's usage object as raw JSON, when present.</summary>
     public string? UsageJson { get; init; }
+    /// <summary>Succeeded on the streamed answer because the CLI's result line never arrived.</summary>
+    public bool ResultLineLost { get; init; }
 }

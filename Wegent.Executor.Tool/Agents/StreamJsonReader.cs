@@ -29,6 +29,10 @@ internal sealed class StreamJsonReader
     public string? SessionId { get; private set; }
     public ClaudeCodeResult? Result { get; private set; }
 
+    /// <summary>The newest top-level message ended its turn (<c>stop_reason</c> "end_turn"): the model was done, even if
+    /// the result line that follows never arrives (the CLI can lose the end of a large output on a pipe).</summary>
+    public bool TurnFinished { get; private set; }
+
     /// <summary>The last few stdout lines that were not JSON objects (e.g. a Node warning), for error messages.</summary>
     public IReadOnlyCollection<string> IgnoredLines => _ignoredLines;
 
@@ -98,12 +102,17 @@ internal sealed class StreamJsonReader
         switch (String(streamEvent, "type"))
         {
             case "message_start":
+                TurnFinished = false;
                 _streamingMessage = streamEvent.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
                     ? String(message, "id")
                     : null;
                 return [];
             case "content_block_start":
                 _blockStarting = true;
+                return [];
+            case "message_delta":
+                TurnFinished = streamEvent.TryGetProperty("delta", out var messageDelta) && messageDelta.ValueKind == JsonValueKind.Object
+                    && String(messageDelta, "stop_reason") == "end_turn";
                 return [];
             case "content_block_delta"
                 when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object

@@ -61,6 +61,11 @@ public sealed class TaskRunner
             var agentRequest = _agentSetup.Create(request, workspace);
             ReportStage(tracker, TaskProgressTracker.AgentStartedProgress, KnownProgressMessages.InitializeAgent);
             outcome = await _agent.RunAsync(agentRequest, changes?.Observe(tracker) ?? tracker, control.Token).ConfigureAwait(false);
+            if (outcome.ResultLineLost)
+            {
+                _logger.Warning("Task {TaskId} subtask {SubtaskId}: Claude Code ended its turn but its result line never arrived; the streamed answer is the result",
+                    request.TaskId, request.SubtaskId);
+            }
         }
         catch (WorkspaceException ex)
         {

@@ -35,6 +35,16 @@ error_result)
 no_result)
     echo "$init"
     ;;
+streamed_then_cut)
+    # The answer streams and the turn ends, then the output stops mid-line: the assistant and result lines are lost.
+    echo "$init"
+    echo '{"type":"stream_event","event":{"type":"message_start","message":{"id":"msg_s"}},"parent_tool_use_id":null}'
+    echo '{"type":"stream_event","event":{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}},"parent_tool_use_id":null}'
+    echo '{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"The whole answer."}},"parent_tool_use_id":null}'
+    echo '{"type":"stream_event","event":{"type":"message_delta","delta":{"stop_reason":"end_turn"}},"parent_tool_use_id":null}'
+    echo '{"type":"stream_event","event":{"type":"message_stop"},"parent_tool_use_id":null}'
+    printf '{"type":"assistant","message":{"id":"msg_s","content":[{"type":"text","text":"The whole'
+    ;;
 crash)
     echo "$init"
     echo 'fatal: the fake CLI broke' >&2
