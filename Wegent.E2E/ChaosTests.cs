@@ -15,14 +15,14 @@ public sealed class ChaosTests(ITestOutputHelper output)
         await using var backend = await DevBackend.StartAsync();
         await using var executor = ExecutorProcess.Start(backend);
         await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
-        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "stream for a while", ["scenario"] = "slow:40" });
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "stream for a while", ["scenario"] = "slow:60" });
         await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["streamed_text"]?.GetValue<string>() is { Length: > 0 }, "streaming");
 
         var random = new Random(6);
         for (var kill = 1; kill <= Kills; kill++)
         {
             await backend.KillBackendAsync();
-            var down = TimeSpan.FromMilliseconds(random.Next(500, 2_500));
+            var down = TimeSpan.FromMilliseconds(random.Next(500, 5_000));
             await Task.Delay(down); // the outage itself is what is being tested
             await backend.StartBackendAsync();
             output.WriteLine($"kill {kill}: down {down.TotalSeconds:0.0} s");

@@ -95,6 +95,33 @@ public sealed class ExecutorLifecycleTests
         Assert.Equal("FAILED", subtask["status"]!.GetValue<string>());
     }
 
+    /// <summary>The task finishes while the backend is down, so its final result can only wait in the outbox; the executor
+    /// is then killed too, and only the restarted executor can deliver it (nothing of it was ever sent before).</summary>
+    [E2EFact]
+    public async Task A_final_result_waiting_in_the_outbox_when_the_executor_is_killed_is_delivered_after_the_restart()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Stream slowly", ["scenario"] = "slow:5" });
+        await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["streamed_text"]?.GetValue<string>() is { Length: > 0 }, "streaming");
+        var entry = Path.Combine(executor.Home, "outbox", $"subtask-{subtaskId}.json");
+
+        await backend.KillBackendAsync();
+        await Eventually.TrueAsync(() => File.Exists(entry), "the final result in the outbox");
+        executor.Process.Signal(PosixSignalKind.Kill);
+        await executor.Process.WaitForExitAsync();
+        await backend.StartBackendAsync();
+        Assert.True(File.Exists(entry), "the outbox entry survives the kill");
+        Assert.Equal(0, (await backend.Api.SubtaskAsync(taskId, subtaskId))["complete_count"]!.GetValue<int>());
+
+        executor.Launch();
+        var final = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["status"]?.GetValue<string>() == "COMPLETED", "completed by the restarted executor");
+        Assert.Equal(1, final["complete_count"]!.GetValue<int>());
+        Assert.Contains("slow-0001", final["result"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => !File.Exists(entry), "the outbox entry removed once acknowledged");
+    }
+
     [E2EFact]
     public async Task SIGTERM_during_a_task_reports_it_and_exits_0()
     {
