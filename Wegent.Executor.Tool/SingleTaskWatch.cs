@@ -28,6 +28,10 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
 
     public void RequestHeartbeat() => channel.RequestHeartbeat();
 
+    /// <summary>Running snapshots only (finals come as trees through <see cref="CallAsync"/>): passed on untouched.</summary>
+    public Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken) =>
+        channel.CallWritingAsync(eventName, writePayload, timeout, cancellationToken);
+
     public async Task<JsonNode?> CallAsync(string eventName, JsonNode payload, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var ack = await channel.CallAsync(eventName, payload, timeout, cancellationToken).ConfigureAwait(false);

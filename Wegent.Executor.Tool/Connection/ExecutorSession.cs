@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Connection.SocketIo;
@@ -62,6 +63,15 @@ public sealed class ExecutorSession : IBackendChannel
         return connection is null
             ? Task.FromException<JsonNode?>(new SocketIoDisconnectedException("not registered"))
             : connection.CallAsync(eventName, payload, timeout, cancellationToken);
+    }
+
+    public Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ISocketIoConnection? connection;
+        lock (_gate) connection = _registered;
+        return connection is null
+            ? Task.FromException<JsonNode?>(new SocketIoDisconnectedException("not registered"))
+            : connection.CallWritingAsync(eventName, writePayload, timeout, cancellationToken);
     }
 
     public void RequestHeartbeat() => _heartbeatRequested.Set();

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Wegent.Executor.Tasks;
@@ -12,6 +13,11 @@ public interface IBackendChannel
     /// <exception cref="TimeoutException">No ack in time.</exception>
     /// <exception cref="Connection.SocketIo.SocketIoDisconnectedException">The connection dropped.</exception>
     Task<JsonNode?> CallAsync(string eventName, JsonNode payload, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>The same, with the payload written straight into the message (no JSON tree): for streaming snapshots,
+    /// which carry the whole answer so far several times a second. By default it is read into a tree first.</summary>
+    Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync(eventName, Connection.SocketIo.WrittenJson.ToNode(writePayload), timeout, cancellationToken);
 
     /// <summary>Asks for a heartbeat now instead of at the next interval.</summary>
     void RequestHeartbeat();

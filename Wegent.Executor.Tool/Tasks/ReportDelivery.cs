@@ -231,7 +231,7 @@ public sealed class ReportDelivery : IAsyncDisposable
             {
                 _lastProgressSent = _owner._time.GetTimestamp();
                 if (milestone is { ReceivedAt: not 0 and var receivedAt } && !_firstProgressSent) ReportFirstProgressLatency(receivedAt);
-                await _owner._channel.CallAsync(KnownEvents.TaskProgress, ProtocolJson.ToNode(message), _owner._settings.AckTimeout, cancellationToken)
+                await _owner._channel.CallWritingAsync(KnownEvents.TaskProgress, writer => ProtocolJson.Write(writer, message), _owner._settings.AckTimeout, cancellationToken)
                     .ConfigureAwait(false);
                 if (milestone is not null)
                 {

@@ -53,6 +53,18 @@ public sealed class SocketIoPacketTests
     }
 
     [Fact]
+    public void A_payload_written_straight_into_the_frame_encodes_like_the_same_tree()
+    {
+        var tree = new JsonObject { ["subtask_id"] = 7, ["result"] = new JsonObject { ["value"] = "añ你\"" } };
+
+        using var written = SocketIoPacket.EncodeEventFrame(Ns, 3, "task:progress", writer => tree.WriteTo(writer));
+        using var fromTree = SocketIoPacket.EncodeEventFrame(Ns, 3, "task:progress", tree);
+
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(fromTree.Span), System.Text.Encoding.UTF8.GetString(written.Span));
+        Assert.True(JsonNode.DeepEquals(tree, WrittenJson.ToNode(writer => tree.WriteTo(writer))));
+    }
+
+    [Fact]
     public void Encoding_leaves_the_callers_node_reusable()
     {
         var payload = new JsonObject { ["a"] = 1 };

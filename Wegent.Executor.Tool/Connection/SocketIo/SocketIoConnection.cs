@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Serilog;
@@ -132,14 +133,20 @@ public sealed class SocketIoConnection : ISocketIoConnection
         await SendAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<JsonNode?> CallAsync(string eventName, JsonNode? payload, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<JsonNode?> CallAsync(string eventName, JsonNode? payload, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync(eventName, id => SocketIoPacket.EncodeEventFrame(_options.Namespace, id, eventName, payload), timeout, cancellationToken);
+
+    public Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken) =>
+        CallAsync(eventName, id => SocketIoPacket.EncodeEventFrame(_options.Namespace, id, eventName, writePayload), timeout, cancellationToken);
+
+    private async Task<JsonNode?> CallAsync(string eventName, Func<long, PooledFrame> encode, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ThrowIfNotOpen();
         var id = _acks.NextId();
         var answer = _acks.Register(id);
         try
         {
-            using (var frame = CheckedFrame(SocketIoPacket.EncodeEventFrame(_options.Namespace, id, eventName, payload)))
+            using (var frame = CheckedFrame(encode(id)))
             {
                 await SendAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
             }

@@ -51,29 +51,40 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
     }
 
     /// <summary>Encodes an EVENT straight into an Engine.IO message frame (<c>4</c> + the packet), as UTF-8 in a pooled buffer.</summary>
-    public static PooledFrame EncodeEventFrame(string @namespace, long? ackId, string eventName, JsonNode? payload)
+    public static PooledFrame EncodeEventFrame(string @namespace, long? ackId, string eventName, JsonNode? payload) =>
+        EncodeEventFrame(@namespace, ackId, eventName, PayloadWriter(payload));
+
+    /// <summary>The same, with the payload written by <paramref name="writePayload"/> (no JSON tree in between).</summary>
+    public static PooledFrame EncodeEventFrame(string @namespace, long? ackId, string eventName, Action<Utf8JsonWriter> writePayload)
     {
         var frame = new PooledFrame();
         frame.GetSpan(1)[0] = (byte)('0' + (int)EnginePacketType.Message);
         frame.Advance(1);
-        WriteEvent(frame, @namespace, ackId, eventName, payload);
+        WriteEvent(frame, @namespace, ackId, eventName, writePayload);
         return frame;
     }
 
+    private static Action<Utf8JsonWriter> PayloadWriter(JsonNode? payload) => writer =>
+    {
+        if (payload is null)
+        {
+            writer.WriteNullValue();
+        }
+        else
+        {
+            payload.WriteTo(writer);
+        }
+    };
+
     private static void WriteEvent(IBufferWriter<byte> output, string @namespace, long? ackId, string eventName, JsonNode? payload) =>
+        WriteEvent(output, @namespace, ackId, eventName, PayloadWriter(payload));
+
+    private static void WriteEvent(IBufferWriter<byte> output, string @namespace, long? ackId, string eventName, Action<Utf8JsonWriter> writePayload) =>
         Write(output, SocketIoPacketType.Event, @namespace, ackId, writer =>
         {
             writer.WriteStartArray();
             writer.WriteStringValue(eventName);
-            if (payload is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                payload.WriteTo(writer);
-            }
-
+            writePayload(writer);
             writer.WriteEndArray();
         });
 
