@@ -56,22 +56,17 @@ public sealed class ExecutorSession : IBackendChannel
         lock (_gate) return _ready.Task.WaitAsync(cancellationToken);
     }
 
-    public Task<JsonNode?> CallAsync(string eventName, JsonNode payload, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        ISocketIoConnection? connection;
-        lock (_gate) connection = _registered;
-        return connection is null
-            ? Task.FromException<JsonNode?>(new SocketIoDisconnectedException("not registered"))
-            : connection.CallAsync(eventName, payload, timeout, cancellationToken);
-    }
+    public Task<JsonNode?> CallAsync(string eventName, JsonNode payload, TimeSpan timeout, CancellationToken cancellationToken) =>
+        OnRegistered(connection => connection.CallAsync(eventName, payload, timeout, cancellationToken));
 
-    public Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken) =>
+        OnRegistered(connection => connection.CallWritingAsync(eventName, writePayload, timeout, cancellationToken));
+
+    private Task<JsonNode?> OnRegistered(Func<ISocketIoConnection, Task<JsonNode?>> call)
     {
         ISocketIoConnection? connection;
         lock (_gate) connection = _registered;
-        return connection is null
-            ? Task.FromException<JsonNode?>(new SocketIoDisconnectedException("not registered"))
-            : connection.CallWritingAsync(eventName, writePayload, timeout, cancellationToken);
+        return connection is null ? Task.FromException<JsonNode?>(new SocketIoDisconnectedException("not registered")) : call(connection);
     }
 
     public void RequestHeartbeat() => _heartbeatRequested.Set();

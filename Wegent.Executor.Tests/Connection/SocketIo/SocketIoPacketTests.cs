@@ -7,6 +7,13 @@ public sealed class SocketIoPacketTests
 {
     private const string Ns = "/local-executor";
 
+    /// <summary>The Socket.IO packet of an event frame (the frame without its Engine.IO message type).</summary>
+    private static string EncodeEvent(string @namespace, long? ackId, string eventName, JsonNode? payload)
+    {
+        using var frame = SocketIoPacket.EncodeEventFrame(@namespace, ackId, eventName, payload);
+        return System.Text.Encoding.UTF8.GetString(frame.Span)[1..];
+    }
+
     [Fact]
     public void Connect_with_auth_encodes_namespace_then_json()
     {
@@ -21,23 +28,23 @@ public sealed class SocketIoPacketTests
 
     [Fact]
     public void Default_namespace_has_no_prefix() =>
-        Assert.Equal("2[\"a\",1]", SocketIoPacket.EncodeEvent("/", null, "a", JsonValue.Create(1)));
+        Assert.Equal("2[\"a\",1]", EncodeEvent("/", null, "a", JsonValue.Create(1)));
 
     [Fact]
     public void Event_with_ack_id_encodes_name_and_payload()
     {
-        var text = SocketIoPacket.EncodeEvent(Ns, 17, "device:register", new JsonObject { ["device_id"] = "hw-1" });
+        var text = EncodeEvent(Ns, 17, "device:register", new JsonObject { ["device_id"] = "hw-1" });
 
         Assert.Equal("""2/local-executor,17["device:register",{"device_id":"hw-1"}]""", text);
     }
 
     [Fact]
     public void Event_with_null_payload_sends_json_null() =>
-        Assert.Equal("""2/local-executor,["ping",null]""", SocketIoPacket.EncodeEvent(Ns, null, "ping", null));
+        Assert.Equal("""2/local-executor,["ping",null]""", EncodeEvent(Ns, null, "ping", null));
 
     [Fact]
     public void Event_keeps_non_ascii_text_as_utf8() =>
-        Assert.Equal("""2/local-executor,["m","你好"]""", SocketIoPacket.EncodeEvent(Ns, null, "m", JsonValue.Create("你好")));
+        Assert.Equal("""2/local-executor,["m","你好"]""", EncodeEvent(Ns, null, "m", JsonValue.Create("你好")));
 
     [Theory]
     [InlineData(10)]
@@ -48,7 +55,11 @@ public sealed class SocketIoPacketTests
 
         using var frame = SocketIoPacket.EncodeEventFrame(Ns, 42, "task:progress", payload);
 
-        Assert.Equal("4" + SocketIoPacket.EncodeEvent(Ns, 42, "task:progress", payload), System.Text.Encoding.UTF8.GetString(frame.Span));
+        var message = EnginePacket.Decode(System.Text.Encoding.UTF8.GetString(frame.Span));
+        var packet = SocketIoPacket.Decode(message.Data);
+        Assert.Equal(EnginePacketType.Message, message.Type);
+        Assert.Equal((SocketIoPacketType.Event, Ns, 42L), (packet.Type, packet.Namespace, packet.AckId));
+        Assert.True(JsonNode.DeepEquals(new JsonArray("task:progress", payload.DeepClone()), packet.Data));
         Assert.Equal(frame.Length, frame.Memory.Length);
     }
 
@@ -69,8 +80,8 @@ public sealed class SocketIoPacketTests
     {
         var payload = new JsonObject { ["a"] = 1 };
 
-        SocketIoPacket.EncodeEvent(Ns, 1, "x", payload);
-        var second = SocketIoPacket.EncodeEvent(Ns, 2, "x", payload);
+        EncodeEvent(Ns, 1, "x", payload);
+        var second = EncodeEvent(Ns, 2, "x", payload);
 
         Assert.Null(payload.Parent);
         Assert.Equal("""2/local-executor,2["x",{"a":1}]""", second);

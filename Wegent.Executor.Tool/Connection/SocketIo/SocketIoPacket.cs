@@ -41,16 +41,9 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
         return Encoding.UTF8.GetString(frame.Span);
     }
 
-    /// <summary>Encodes an EVENT: <c>2/ns,id["name",payload]</c>. A null payload is sent as JSON null, so server
-    /// handlers taking a data argument still get one.</summary>
-    public static string EncodeEvent(string @namespace, long? ackId, string eventName, JsonNode? payload)
-    {
-        using var frame = new PooledFrame();
-        WriteEvent(frame, @namespace, ackId, eventName, payload);
-        return Encoding.UTF8.GetString(frame.Span);
-    }
-
-    /// <summary>Encodes an EVENT straight into an Engine.IO message frame (<c>4</c> + the packet), as UTF-8 in a pooled buffer.</summary>
+    /// <summary>Encodes an EVENT (<c>2/ns,id["name",payload]</c>; a null payload is sent as JSON null, so server handlers
+    /// taking a data argument still get one) straight into an Engine.IO message frame (<c>4</c> + the packet), as UTF-8
+    /// in a pooled buffer.</summary>
     public static PooledFrame EncodeEventFrame(string @namespace, long? ackId, string eventName, JsonNode? payload) =>
         EncodeEventFrame(@namespace, ackId, eventName, PayloadWriter(payload));
 
@@ -75,9 +68,6 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
             payload.WriteTo(writer);
         }
     };
-
-    private static void WriteEvent(IBufferWriter<byte> output, string @namespace, long? ackId, string eventName, JsonNode? payload) =>
-        WriteEvent(output, @namespace, ackId, eventName, PayloadWriter(payload));
 
     private static void WriteEvent(IBufferWriter<byte> output, string @namespace, long? ackId, string eventName, Action<Utf8JsonWriter> writePayload) =>
         Write(output, SocketIoPacketType.Event, @namespace, ackId, writer =>
