@@ -74,6 +74,31 @@ public sealed class TaskExecutionTests
     }
 
     [E2EFact]
+    public async Task A_long_multilingual_answer_arrives_whole_in_every_snapshot()
+    {
+        var (backend, executor) = await StartAsync();
+        await using var _ = backend;
+        await using var __ = executor;
+        // Larger than one 32 KB websocket fragment many times over, with 1-, 2-, 3- and 4-byte characters and escapes,
+        // so fragment and block boundaries fall inside characters.
+        var prompt = string.Join('\n', Enumerable.Range(0, 4_000).Select(i => $"{i:D4} añ你😀 \"q\""));
+
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = prompt, ["scenario"] = "echo" });
+        var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
+
+        Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
+        var final = subtask["result"]!["value"]!.GetValue<string>();
+        Assert.Equal("Echo: " + prompt, final);
+        Assert.Equal(final, subtask["streamed_text"]!.GetValue<string>());
+        var task = await backend.Api.TaskAsync(taskId);
+        var values = Events(task, "task:progress").Where(e => e["direction"]?.GetValue<string>() == "in")
+            .Select(e => e["payload"]!["result"]!["value"]!.GetValue<string>()).Where(v => v.Length > 0).ToArray();
+        Assert.Contains(values, v => System.Text.Encoding.UTF8.GetByteCount(v) > 64 * 1024);
+        Assert.All(values, v => Assert.StartsWith(v, final, StringComparison.Ordinal));
+        AssertNoProtocolFaults(task);
+    }
+
+    [E2EFact]
     public async Task Cancel_during_a_bash_tool_reports_cancelled_and_leaves_no_process()
     {
         var (backend, executor) = await StartAsync();

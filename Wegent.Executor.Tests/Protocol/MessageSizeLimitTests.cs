@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 
 namespace Wegent.Executor.Tests.Protocol;
@@ -53,6 +55,18 @@ public class MessageSizeLimitTests
         Assert.Equal("answer", fitted.Value);
         Assert.True(MessageSizeLimit.Measure(message with { Result = fitted }) < MessageSizeLimit.BackendMaxMessageBytes);
         Assert.Equal("step 19999", fitted.Thinking[^1].Title);
+    }
+
+    [Fact]
+    public void Counts_the_bytes_the_wire_carries_so_non_ascii_answers_get_the_whole_budget()
+    {
+        // 900,000 bytes of UTF-8; escaped as \uXXXX it would be 1,800,000 and be refused.
+        var message = Message(new string('中', 300_000), 1, 10);
+
+        using var frame = SocketIoPacket.EncodeEventFrame("/", null, "e", writer => JsonSerializer.Serialize(writer, message, ProtocolJsonContext.Default.TaskCompleteMessage));
+
+        Assert.Equal(frame.Length - """42["e",]""".Length, MessageSizeLimit.Measure(message));
+        Assert.Same(message.Result, Fit(message));
     }
 
     [Fact]

@@ -136,9 +136,10 @@ internal sealed class StreamJsonReader
         {
             switch (String(block, "type"))
             {
-                case "text":
+                // A streamed message's text is not even read: it can be the whole (large) answer again.
+                case "text" when !alreadyStreamed:
                     var text = String(block, "text");
-                    if (string.IsNullOrEmpty(text) || alreadyStreamed)
+                    if (string.IsNullOrEmpty(text))
                     {
                         break;
                     }

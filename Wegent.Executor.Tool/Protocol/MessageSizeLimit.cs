@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -45,8 +46,8 @@ public sealed class MessageSizeLimit(int maxMessageBytes = MessageSizeLimit.Back
         return null;
     }
 
-    // Measured by counting what the serializer writes, not by keeping it: a streaming snapshot is measured several
-    // times a second and can be hundreds of kilobytes.
+    // Measured by counting what the serializer writes, with the wire's escaping, not by keeping it: a streaming
+    // snapshot is measured several times a second and can be hundreds of kilobytes.
     public static int Measure(TaskProgressMessage message) => Count(message, ProtocolJsonContext.Default.TaskProgressMessage);
 
     public static int Measure(TaskCompleteMessage message) => Count(message, ProtocolJsonContext.Default.TaskCompleteMessage);
@@ -54,7 +55,11 @@ public sealed class MessageSizeLimit(int maxMessageBytes = MessageSizeLimit.Back
     private static int Count<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
     {
         using var counter = new ByteCounter();
-        JsonSerializer.Serialize(counter, message, typeInfo);
+        using (var writer = new Utf8JsonWriter(counter, WireJson.WriterOptions))
+        {
+            JsonSerializer.Serialize(writer, message, typeInfo);
+        }
+
         return checked((int)counter.Length);
     }
 
@@ -73,49 +78,53 @@ public sealed class MessageSizeLimit(int maxMessageBytes = MessageSizeLimit.Back
     }
 }
 
-/// <summary>A write-only stream that keeps nothing but the number of bytes written to it.</summary>
-internal sealed class ByteCounter : Stream
+/// <summary>An output that keeps nothing but the number of bytes written to it; the writer gets one scratch buffer,
+/// reused, big enough for its largest single request.</summary>
+internal sealed class ByteCounter : IBufferWriter<byte>, IDisposable
 {
-    private long _length;
+    private byte[] _scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
 
-    public override bool CanRead => false;
+    public long Length { get; private set; }
 
-    public override bool CanSeek => false;
+    public void Advance(int count) => Length += count;
 
-    public override bool CanWrite => true;
+    public Memory<byte> GetMemory(int sizeHint = 0) => Scratch(sizeHint);
 
-    public override long Length => _length;
+    public Span<byte> GetSpan(int sizeHint = 0) => Scratch(sizeHint).Span;
 
-    public override long Position
+    public void Dispose()
     {
-        get => _length;
-        set => throw new NotSupportedException();
+        ArrayPool<byte>.Shared.Return(_scratch);
+        _scratch = [];
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => _length += count;
-
-    public override void Write(ReadOnlySpan<byte> buffer) => _length += buffer.Length;
-
-    public override void Flush()
+    private Memory<byte> Scratch(int sizeHint)
     {
+        if (sizeHint > _scratch.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_scratch);
+            _scratch = ArrayPool<byte>.Shared.Rent(sizeHint);
+        }
+
+        return _scratch;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
 
 public static class TextShortener
 {
     /// <summary>Cuts text to at most <paramref name="maxLength"/> characters, saying how much was left out.</summary>
-    public static string Shorten(string text, int maxLength)
+    public static string Shorten(string text, int maxLength) => text.Length <= maxLength ? text : Cut(text, text.Length, maxLength);
+
+    /// <inheritdoc cref="Shorten(string, int)"/>
+    public static string Shorten(AnswerText text, int maxLength) =>
+        text.Length <= maxLength ? text.ToString() : Cut(text.Head(maxLength), text.Length, maxLength);
+
+    /// <param name="head">At least the first <paramref name="maxLength"/> characters of the text.</param>
+    private static string Cut(ReadOnlySpan<char> head, int length, int maxLength)
     {
-        if (text.Length <= maxLength) return text;
-        var marker = $"… [{text.Length - maxLength} more characters]";
+        var marker = $"… [{length - maxLength} more characters]";
         var keep = Math.Max(0, maxLength - marker.Length);
-        if (keep > 0 && char.IsHighSurrogate(text[keep - 1])) keep--;
-        return string.Concat(text.AsSpan(0, keep), marker);
+        if (keep > 0 && char.IsHighSurrogate(head[keep - 1])) keep--;
+        return string.Concat(head[..keep], marker);
     }
 }

@@ -33,7 +33,7 @@ public sealed record Workbench
 public sealed record TaskResult
 {
     /// <summary>The accumulated assistant text; it only ever grows by appending.</summary>
-    public string Value { get; init; } = "";
+    public AnswerText Value { get; init; } = AnswerText.Empty;
     public IReadOnlyList<ThinkingStep> Thinking { get; init; } = [];
     public Workbench Workbench { get; init; } = new();
     public string? SessionId { get; init; }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
@@ -20,7 +19,7 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
     private readonly MessageSizeLimit _sizeLimit;
     private readonly Action<TaskProgressTracker> _changed;
     private readonly Lock _gate = new();
-    private readonly StringBuilder _text = new();
+    private readonly AnswerTextBuilder _text = new();
     private readonly List<ThinkingStep> _thinking = [];
     private readonly Dictionary<string, int> _stepOfToolUse = [];
     private int _progress;
@@ -40,11 +39,11 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
     /// <summary>Set when the answer alone no longer fits a message; the run must then fail.</summary>
     public bool ResultTooLarge { get; private set; }
 
-    public string Text
+    public bool HasText
     {
         get
         {
-            lock (_gate) return _text.ToString();
+            lock (_gate) return _text.Length > 0;
         }
     }
 
@@ -141,7 +140,7 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
 
     private TaskResult BuildResult(string workbenchStatus, AgentOutcome? outcome)
     {
-        var text = _text.ToString();
+        var text = _text.Snapshot();
         return new TaskResult
         {
             Value = text,

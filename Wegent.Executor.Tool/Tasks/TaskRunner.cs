@@ -89,7 +89,7 @@ public sealed class TaskRunner
         }
 
         if (tracker.SessionId is { } sessionId) TrySaveSessionId(request.TaskId, sessionId);
-        if (outcome.Status == AgentOutcomeStatus.Failed && tracker.Text.Length == 0)
+        if (outcome.Status == AgentOutcomeStatus.Failed && !tracker.HasText)
         {
             _logger.Error("{Troubleshooting}", _settings.AgentFailureHelp(outcome.ErrorMessage));
         }

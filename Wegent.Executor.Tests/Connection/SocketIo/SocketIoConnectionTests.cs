@@ -44,6 +44,30 @@ public sealed class SocketIoConnectionTests
     }
 
     [Fact]
+    public async Task A_large_call_written_in_pieces_arrives_as_one_whole_message()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+        // Multi-byte characters everywhere, so piece boundaries fall inside them.
+        var text = string.Concat(Enumerable.Repeat("añ你\n😀", 20_000));
+
+        var call = connection.CallWritingAsync("big", writer =>
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName("text");
+            foreach (var piece in text.Chunk(1_000)) writer.WriteStringValueSegment(piece, isFinalSegment: false);
+            writer.WriteStringValueSegment(ReadOnlySpan<char>.Empty, isFinalSegment: true);
+            writer.WriteEndObject();
+        }, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var received = SocketIoPacket.Decode((await server.ReceiveAsync())![1..]);
+        await server.SendAsync("""43/local-executor,1[{"success":true}]""");
+
+        Assert.Equal(text, received.Data?[1]?["text"]?.GetValue<string>());
+        Assert.NotNull(await call.WaitAsync(Wait.DefaultTimeout));
+    }
+
+    [Fact]
     public async Task A_message_over_the_incoming_limit_closes_the_session_instead_of_filling_memory()
     {
         await using var server = await FakeEngineIoServer.StartAsync();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Protocol;
 
 namespace Wegent.Executor.Tests.Connection.SocketIo;
 
@@ -11,7 +12,7 @@ public sealed class SocketIoPacketTests
     private static string EncodeEvent(string @namespace, long? ackId, string eventName, JsonNode? payload)
     {
         using var frame = SocketIoPacket.EncodeEventFrame(@namespace, ackId, eventName, payload);
-        return System.Text.Encoding.UTF8.GetString(frame.Span)[1..];
+        return frame.ToText()[1..];
     }
 
     [Fact]
@@ -55,12 +56,12 @@ public sealed class SocketIoPacketTests
 
         using var frame = SocketIoPacket.EncodeEventFrame(Ns, 42, "task:progress", payload);
 
-        var message = EnginePacket.Decode(System.Text.Encoding.UTF8.GetString(frame.Span));
+        var message = EnginePacket.Decode(frame.ToText());
         var packet = SocketIoPacket.Decode(message.Data);
         Assert.Equal(EnginePacketType.Message, message.Type);
         Assert.Equal((SocketIoPacketType.Event, Ns, 42L), (packet.Type, packet.Namespace, packet.AckId));
         Assert.True(JsonNode.DeepEquals(new JsonArray("task:progress", payload.DeepClone()), packet.Data));
-        Assert.Equal(frame.Length, frame.Memory.Length);
+        Assert.Equal(frame.Length, frame.Pieces.Sum(piece => piece.Length));
     }
 
     [Fact]
@@ -71,8 +72,22 @@ public sealed class SocketIoPacketTests
         using var written = SocketIoPacket.EncodeEventFrame(Ns, 3, "task:progress", writer => tree.WriteTo(writer));
         using var fromTree = SocketIoPacket.EncodeEventFrame(Ns, 3, "task:progress", tree);
 
-        Assert.Equal(System.Text.Encoding.UTF8.GetString(fromTree.Span), System.Text.Encoding.UTF8.GetString(written.Span));
+        Assert.Equal(fromTree.ToText(), written.ToText());
         Assert.True(JsonNode.DeepEquals(tree, WrittenJson.ToNode(writer => tree.WriteTo(writer))));
+    }
+
+    [Fact]
+    public void A_progress_snapshot_is_written_in_pieces_that_stay_small()
+    {
+        var answer = new AnswerTextBuilder();
+        answer.Append(string.Concat(Enumerable.Repeat("añ你\n", 100_000)));
+        var snapshot = new TaskProgressMessage { TaskId = 1, SubtaskId = 2, Progress = 60, Status = KnownStatuses.Running, Result = new TaskResult { Value = answer.Snapshot() } };
+
+        using var frame = SocketIoPacket.EncodeEventFrame(Ns, 3, "task:progress", writer => ProtocolJson.Write(writer, snapshot));
+
+        Assert.All(frame.Pieces, piece => Assert.InRange(piece.Length, 1, PooledFrame.PieceSize));
+        var packet = SocketIoPacket.Decode(EnginePacket.Decode(frame.ToText()).Data);
+        Assert.Equal(answer.Snapshot().ToString(), packet.Data?[1]?["result"]?["value"]?.GetValue<string>());
     }
 
     [Fact]

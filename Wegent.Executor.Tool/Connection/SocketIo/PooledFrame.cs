@@ -1,49 +1,74 @@
 using System.Buffers;
+using System.Text;
 
 namespace Wegent.Executor.Connection.SocketIo;
 
-/// <summary>A growable byte buffer rented from the shared pool: an event frame is written once, sent, and handed back.
-/// Streaming snapshots carry the whole answer so far; building them as strings and copies made most of the garbage.</summary>
+/// <summary>
+/// A message being encoded, as UTF-8 in pieces rented from the shared pool: written once, sent piece by piece as the
+/// fragments of one websocket message, and handed back. Streaming snapshots carry the whole answer so far; one
+/// contiguous buffer per snapshot (and the websocket's copy of it) kept large arrays alive in the pool, which is most
+/// of what several streaming tasks cost in memory.
+/// </summary>
 internal sealed class PooledFrame : IBufferWriter<byte>, IDisposable
 {
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
-    private int _written;
+    /// <summary>32 KB: the websocket's masked copy of a piece (piece + header, rounded up by the pool to 64 KB) stays
+    /// below the 85,000-byte large-object threshold.</summary>
+    internal const int PieceSize = 32 * 1024;
 
-    public int Length => _written;
+    private readonly List<byte[]> _pieces = [];
+    private readonly List<int> _written = [];
 
-    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, _written);
+    public int Length { get; private set; }
 
-    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, _written);
+    /// <summary>The written bytes, in order, in pieces of at most a few tens of kilobytes.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> Pieces =>
+        [.. _pieces.Select((piece, i) => (ReadOnlyMemory<byte>)piece.AsMemory(0, _written[i])).Where(piece => !piece.IsEmpty)];
 
-    public void Advance(int count) => _written += count;
-
-    public Memory<byte> GetMemory(int sizeHint = 0)
+    public void Advance(int count)
     {
-        Reserve(sizeHint);
-        return _buffer.AsMemory(_written);
+        _written[^1] += count;
+        Length += count;
     }
 
-    public Span<byte> GetSpan(int sizeHint = 0)
+    public Memory<byte> GetMemory(int sizeHint = 0) => Room(sizeHint);
+
+    public Span<byte> GetSpan(int sizeHint = 0) => Room(sizeHint).Span;
+
+    public byte[] ToArray()
     {
-        Reserve(sizeHint);
-        return _buffer.AsSpan(_written);
+        var bytes = new byte[Length];
+        var at = 0;
+        foreach (var piece in Pieces)
+        {
+            piece.CopyTo(bytes.AsMemory(at));
+            at += piece.Length;
+        }
+
+        return bytes;
     }
+
+    public string ToText() => Encoding.UTF8.GetString(ToArray());
 
     public void Dispose()
     {
-        var buffer = _buffer;
-        _buffer = [];
-        _written = 0;
-        if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+        foreach (var piece in _pieces) ArrayPool<byte>.Shared.Return(piece);
+        _pieces.Clear();
+        _written.Clear();
+        Length = 0;
     }
 
-    private void Reserve(int sizeHint)
+    /// <summary>Room for at least <paramref name="sizeHint"/> bytes in the current piece, or in a new one (bigger than
+    /// <see cref="PieceSize"/> only when the writer needs more at once).</summary>
+    private Memory<byte> Room(int sizeHint)
     {
-        var needed = _written + Math.Max(sizeHint, 1);
-        if (needed <= _buffer.Length) return;
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
-        _buffer.AsSpan(0, _written).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
+        var needed = Math.Max(sizeHint, 1);
+        if (_pieces.Count > 0 && _pieces[^1].Length - _written[^1] >= needed)
+        {
+            return _pieces[^1].AsMemory(_written[^1]);
+        }
+
+        _pieces.Add(ArrayPool<byte>.Shared.Rent(Math.Max(needed, PieceSize)));
+        _written.Add(0);
+        return _pieces[^1];
     }
 }

@@ -130,7 +130,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
     {
         ThrowIfNotOpen();
         using var frame = CheckedFrame(SocketIoPacket.EncodeEventFrame(_options.Namespace, null, eventName, payload));
-        await SendAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
+        await SendAsync(frame.Pieces, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<JsonNode?> CallAsync(string eventName, JsonNode? payload, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -148,7 +148,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
         {
             using (var frame = CheckedFrame(encode(id)))
             {
-                await SendAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
+                await SendAsync(frame.Pieces, cancellationToken).ConfigureAwait(false);
             }
 
             return await answer.WaitAsync(timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -440,14 +440,20 @@ public sealed class SocketIoConnection : ISocketIoConnection
         throw new SocketIoMessageTooLargeException(size, _sizeLimit);
     }
 
-    private async Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    private Task SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken) => SendAsync([frame], cancellationToken);
+
+    /// <summary>Sends one websocket text message, made of <paramref name="pieces"/> as its fragments.</summary>
+    private async Task SendAsync(IReadOnlyList<ReadOnlyMemory<byte>> pieces, CancellationToken cancellationToken)
     {
         var socket = _socket ?? throw new InvalidOperationException("The websocket is not open.");
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // Not the caller's token: cancelling a send half-way would abort the whole websocket.
-            await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _sessionCts.Token).ConfigureAwait(false);
+            for (var i = 0; i < pieces.Count; i++)
+            {
+                await socket.SendAsync(pieces[i], WebSocketMessageType.Text, endOfMessage: i == pieces.Count - 1, _sessionCts.Token).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Wegent.Executor.Protocol;
 
 namespace Wegent.Executor.Connection.SocketIo;
 
@@ -30,15 +30,12 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
 
     private static readonly JsonDocumentOptions ReaderOptions = new() { MaxDepth = MaxDepth };
 
-    // Relaxed escaping keeps non-ASCII text as UTF-8 (not \uXXXX), so the size limit counts what users wrote.
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>Encodes without attaching <see cref="Data"/> to any parent, so callers may reuse their nodes.</summary>
     public string Encode()
     {
         using var frame = new PooledFrame();
         Write(frame, Type, Namespace, AckId, Data is null ? null : writer => Data.WriteTo(writer));
-        return Encoding.UTF8.GetString(frame.Span);
+        return frame.ToText();
     }
 
     /// <summary>Encodes an EVENT (<c>2/ns,id["name",payload]</c>; a null payload is sent as JSON null, so server handlers
@@ -197,7 +194,7 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
         Encoding.UTF8.GetBytes(head.ToString(), output);
         if (writeData is not null)
         {
-            using var writer = new Utf8JsonWriter(output, WriterOptions);
+            using var writer = new Utf8JsonWriter(output, WireJson.WriterOptions);
             writeData(writer);
         }
     }
