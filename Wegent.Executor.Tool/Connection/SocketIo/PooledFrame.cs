@@ -6,8 +6,7 @@ namespace Wegent.Executor.Connection.SocketIo;
 /// <summary>
 /// A message being encoded, as UTF-8 in pieces rented from the shared pool: written once, sent piece by piece as the
 /// fragments of one websocket message, and handed back. Streaming snapshots carry the whole answer so far; one
-/// contiguous buffer per snapshot (and the websocket's copy of it) kept large arrays alive in the pool, which is most
-/// of what several streaming tasks cost in memory.
+/// contiguous buffer per snapshot (and the websocket's masked copy of it) were large arrays, kept alive by the pool.
 /// </summary>
 internal sealed class PooledFrame : IBufferWriter<byte>, IDisposable
 {
