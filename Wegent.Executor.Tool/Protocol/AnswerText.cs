@@ -75,8 +75,8 @@ public sealed class AnswerTextBuilder
         var rest = text.AsSpan();
         while (!rest.IsEmpty)
         {
-            var used = _length % BlockLength;
-            if (used == 0 && _blocks.Count * BlockLength == _length) _blocks.Add(new char[BlockLength]);
+            if (_length == _blocks.Count * BlockLength) _blocks.Add(new char[BlockLength]);
+            var used = _length - ((_blocks.Count - 1) * BlockLength);
             var part = rest[..Math.Min(rest.Length, BlockLength - used)];
             part.CopyTo(_blocks[^1].AsSpan(used));
             _length += part.Length;

@@ -47,7 +47,8 @@ internal sealed class FakeEngineIoServer : IAsyncDisposable
         }
     }
 
-    public SocketIoConnection CreateConnection(TimeProvider? timeProvider = null, TimeSpan? connectTimeout = null)
+    /// <param name="wrapClient">Lets a test put its own websocket around the client end.</param>
+    public SocketIoConnection CreateConnection(TimeProvider? timeProvider = null, TimeSpan? connectTimeout = null, Func<WebSocket, WebSocket>? wrapClient = null)
     {
         var options = new SocketIoConnectionOptions
         {
@@ -55,7 +56,7 @@ internal sealed class FakeEngineIoServer : IAsyncDisposable
             Namespace = Namespace,
             ConnectTimeout = connectTimeout ?? TimeSpan.FromSeconds(10),
         };
-        var connection = new SocketIoConnection(options, timeProvider, null, (_, _) => Task.FromResult(_client));
+        var connection = new SocketIoConnection(options, timeProvider, null, (_, _) => Task.FromResult(wrapClient?.Invoke(_client) ?? _client));
         _connections.Add(connection);
         return connection;
     }

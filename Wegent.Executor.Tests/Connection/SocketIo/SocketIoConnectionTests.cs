@@ -159,6 +159,37 @@ public sealed class SocketIoConnectionTests
     }
 
     [Fact]
+    public async Task A_refusal_that_arrives_before_the_connect_send_has_returned_is_still_a_refusal()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection(wrapClient: socket => new SendReturnsAfterAbortWebSocket(socket, "40/"));
+        var connecting = connection.ConnectAsync(CancellationToken.None);
+        await server.SendAsync("""0{"sid":"s1","pingInterval":25000,"pingTimeout":20000}""");
+        Assert.StartsWith("40/local-executor,", await server.ReceiveAsync(), StringComparison.Ordinal);
+
+        await server.SendAsync("""44/local-executor,{"message":"Invalid or expired token"}""");
+
+        var refused = await Assert.ThrowsAsync<SocketIoConnectRefusedException>(() => connecting.WaitAsync(Wait.DefaultTimeout));
+        Assert.Equal("Invalid or expired token", refused.ServerMessage);
+    }
+
+    [Fact]
+    public async Task A_call_acknowledged_before_its_send_has_returned_counts_as_delivered_though_the_session_then_closed()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection(wrapClient: socket => new SendReturnsAfterAbortWebSocket(socket, "42/"));
+        await server.AcceptAsync(connection);
+
+        var call = connection.CallAsync("task:complete", new JsonObject(), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal("""42/local-executor,1["task:complete",{}]""", await server.ReceiveAsync());
+        await server.SendAsync("""43/local-executor,1[{"success":true}]""");
+        await server.SendAsync("41/local-executor,");
+
+        Assert.True((await call.WaitAsync(Wait.DefaultTimeout))?["success"]?.GetValue<bool>());
+        Assert.Contains("disconnected", await connection.Closed.WaitAsync(Wait.DefaultTimeout), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Smaller_max_payload_from_the_server_lowers_the_limit_and_nothing_is_sent()
     {
         await using var server = await FakeEngineIoServer.StartAsync();

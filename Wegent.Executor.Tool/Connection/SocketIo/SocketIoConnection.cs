@@ -97,7 +97,16 @@ public sealed class SocketIoConnection : ISocketIoConnection
             _receiveLoop = Task.Run(() => ReceiveLoopAsync(socket, _sessionCts.Token), CancellationToken.None);
             await _opened.Task.WaitAsync(connect.Token).ConfigureAwait(false);
             var connectPacket = new SocketIoPacket(SocketIoPacketType.Connect, _options.Namespace, null, _options.Auth);
-            await SendAsync(MessageFrame(connectPacket.Encode()), connect.Token).ConfigureAwait(false);
+            try
+            {
+                await SendAsync(MessageFrame(connectPacket.Encode()), connect.Token).ConfigureAwait(false);
+            }
+            catch (SocketIoDisconnectedException) when (_joined.Task.IsFaulted)
+            {
+                // The server's refusal arrived, and closed the session, before our send had returned: the refusal is
+                // the answer (seen under load: a bad token reported as a lost connection).
+            }
+
             namespaceRequested = true;
             await _joined.Task.WaitAsync(connect.Token).ConfigureAwait(false);
             _logger.Debug("Joined Socket.IO namespace {Namespace} at {Uri}", _options.Namespace, uri);
@@ -148,7 +157,14 @@ public sealed class SocketIoConnection : ISocketIoConnection
         {
             using (var frame = CheckedFrame(encode(id)))
             {
-                await SendAsync(frame.Pieces, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SendAsync(frame.Pieces, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SocketIoDisconnectedException) when (answer.IsCompletedSuccessfully)
+                {
+                    // Acknowledged before the session closed and before our send had returned: it was delivered.
+                }
             }
 
             return await answer.WaitAsync(timeout, _timeProvider, cancellationToken).ConfigureAwait(false);
