@@ -25,7 +25,7 @@ public sealed class AnswerText : IEquatable<AnswerText>
     public int Length { get; }
 
     /// <summary>The text in order, in pieces of any size.</summary>
-    public IReadOnlyList<ReadOnlyMemory<char>> Segments => _segments;
+    internal IReadOnlyList<ReadOnlyMemory<char>> Segments => _segments;
 
     public static AnswerText FromString(string text) => text.Length == 0 ? Empty : new([text.AsMemory()], text.Length);
 

@@ -33,7 +33,9 @@ internal sealed class PooledFrame : IBufferWriter<byte>, IDisposable
 
     public Span<byte> GetSpan(int sizeHint = 0) => Room(sizeHint).Span;
 
-    public byte[] ToArray()
+    /// <summary>The whole message as text (small packets, tests): pieces may end inside a character, so they are
+    /// joined before decoding.</summary>
+    public string ToText()
     {
         var bytes = new byte[Length];
         var at = 0;
@@ -43,10 +45,8 @@ internal sealed class PooledFrame : IBufferWriter<byte>, IDisposable
             at += piece.Length;
         }
 
-        return bytes;
+        return Encoding.UTF8.GetString(bytes);
     }
-
-    public string ToText() => Encoding.UTF8.GetString(ToArray());
 
     public void Dispose()
     {
