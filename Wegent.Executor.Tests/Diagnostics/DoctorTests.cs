@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Wegent.Executor.Configuration;
@@ -5,6 +6,7 @@ using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Diagnostics;
 using Wegent.Executor.Tests.Configuration;
 using Wegent.Executor.Tests.Connection.SocketIo;
+using Wegent.Executor.Tests.TestSupport;
 
 namespace Wegent.Executor.Tests.Diagnostics;
 
@@ -24,12 +26,25 @@ public sealed class DoctorTests : IDisposable
         LogDirectory = _temp.Combine("home", "logs"),
     };
 
-    /// <summary>A script that answers --version like the Claude Code CLI.</summary>
+    /// <summary>A script that answers --version like the Claude Code CLI. A child shell writes it, not this process: a
+    /// file this process holds open for writing is inherited by any process another test starts at that moment, and
+    /// running the file then fails with "Text file busy" (seen once in a full run).</summary>
     private string FakeCli(string versionLine, int exitCode = 0)
     {
         var path = _temp.Combine("claude");
-        File.WriteAllText(path, $"#!/bin/sh\necho '{versionLine}'\nexit {exitCode}\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var script = $"#!/bin/sh\necho '{versionLine}'\nexit {exitCode}\n";
+        if (OperatingSystem.IsWindows())
+        {
+            File.WriteAllText(path, script);
+            return path;
+        }
+
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true, ArgumentList = { "-c", "cat > \"$1\" && chmod 700 \"$1\"", "sh", path } };
+        using var writer = Process.Start(start)!;
+        writer.StandardInput.Write(script);
+        writer.StandardInput.Close();
+        Assert.True(writer.WaitForExit(Wait.DefaultTimeout), "the shell writing the fake CLI did not finish");
+        Assert.Equal(0, writer.ExitCode);
         return path;
     }
 
