@@ -19,7 +19,7 @@ internal sealed class PooledFrame : IBufferWriter<byte>, IDisposable
 
     public int Length { get; private set; }
 
-    /// <summary>The written bytes, in order, in pieces of at most a few tens of kilobytes.</summary>
+    /// <summary>The written bytes, in order: pieces of 32 KB, larger only where the writer needed more room at once.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> Pieces =>
         [.. _pieces.Select((piece, i) => (ReadOnlyMemory<byte>)piece.AsMemory(0, _written[i])).Where(piece => !piece.IsEmpty)];
 
