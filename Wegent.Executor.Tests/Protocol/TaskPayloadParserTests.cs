@@ -28,6 +28,32 @@ public class TaskPayloadParserTests
         Assert.Equal(["s1"], request.Bot.Skills);
     }
 
+    [Fact]
+    public void A_newer_backends_payload_is_recognised_by_its_keys_and_keeps_message_id_and_model_config()
+    {
+        var result = TaskPayloadParser.ParseExecute(Json("""
+            {"task_id": 7, "subtask_id": 12, "message_id": 2, "prompt": "hi", "collaboration_model": "solo",
+             "model_config": {"model_id": "claude-sonnet-4-5", "api_key": "k"}, "task_title": null}
+            """));
+
+        Assert.True(result.IsValid, result.Error);
+        Assert.True(result.Value!.FromResponsesApiBackend);
+        Assert.Equal(2, result.Value.MessageId);
+        Assert.Equal("claude-sonnet-4-5", result.Value.ModelConfig!["model_id"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"task_id": 7, "subtask_id": 12, "prompt": "hi"}""", false)]
+    [InlineData("""{"task_id": 7, "subtask_id": 12, "prompt": "hi", "model_config": null}""", true)]
+    [InlineData("""{"task_id": 7, "subtask_id": 12, "prompt": "hi", "collaboration_model": null}""", true)]
+    public void The_generation_follows_the_presence_of_the_keys_even_when_null(string payload, bool responses)
+    {
+        var result = TaskPayloadParser.ParseExecute(Json(payload));
+
+        Assert.True(result.IsValid, result.Error);
+        Assert.Equal(responses, result.Value!.FromResponsesApiBackend);
+    }
+
     [Theory]
     [InlineData("""{"subtask_id": 3, "prompt": "x"}""", "task_id is missing", 3L)]
     [InlineData("""{"task_id": "../etc", "subtask_id": 3, "prompt": "x"}""", "task_id is \"../etc\": expected a positive integer", 3L)]
@@ -36,6 +62,8 @@ public class TaskPayloadParserTests
     [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": 5}""", "prompt is the number 5: expected a string", 3L)]
     [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "bot": "nope"}""", "bot is the string \"nope\"", 3L)]
     [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "new_session": "yes"}""", "new_session is the string", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "model_config": "m"}""", "model_config is the string", 3L)]
+    [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "x", "message_id": "two"}""", "message_id is \"two\"", 3L)]
     [InlineData("""{"task_id": 1, "subtask_id": 1.5, "prompt": "x"}""", "subtask_id is 1.5", null)]
     // JSON escapes of lone UTF-16 surrogates read as no .NET string: an error, never an exception.
     [InlineData("""{"task_id": 1, "subtask_id": 3, "prompt": "\udc00 x \ud800"}""", "prompt is a string that is not valid Unicode", 3L)]

@@ -57,6 +57,9 @@ public static class TaskPayloadParser
             AuthToken = NullIfBlank(Optional("auth_token")),
             NewSession = ReadBool(obj, "new_session", errors),
             Bot = ReadBot(obj, errors),
+            MessageId = ReadOptionalId(obj, "message_id", errors),
+            ModelConfig = ReadOptionalObject(obj, "model_config", errors),
+            FromResponsesApiBackend = obj.ContainsKey("model_config") || obj.ContainsKey("collaboration_model"),
             Raw = obj,
         };
         return errors.Count > 0 ? Fail(string.Join("; ", errors)) : new(request, null, taskId, subtaskId);
@@ -105,6 +108,29 @@ public static class TaskPayloadParser
             ? $"{key} is missing: expected a positive integer"
             : $"{key} is {Shorten(JsonText(node))}: expected a positive integer";
         return null;
+    }
+
+    /// <summary>An id that may be absent or null; present, it must be a positive integer.</summary>
+    private static long? ReadOptionalId(JsonObject obj, string key, List<string> errors)
+    {
+        if (obj[key] is null) return null;
+        var id = ReadId(obj, key, out var error);
+        if (error is not null) errors.Add(error);
+        return id;
+    }
+
+    private static JsonObject? ReadOptionalObject(JsonObject obj, string key, List<string> errors)
+    {
+        switch (obj[key])
+        {
+            case null:
+                return null;
+            case JsonObject value:
+                return value;
+            case var other:
+                errors.Add($"{key} is {Describe(other)}: expected an object");
+                return null;
+        }
     }
 
     private static long? IntegralNumber(string json)

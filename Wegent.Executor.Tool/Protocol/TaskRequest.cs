@@ -20,6 +20,17 @@ public sealed record TaskRequest
     public bool NewSession { get; init; }
     public string? AuthToken { get; init; }
     public BotConfig? Bot { get; init; }
+
+    /// <summary><c>message_id</c> of a newer backend's payload: echoed in every Responses-API result event.</summary>
+    public long? MessageId { get; init; }
+
+    /// <summary>The top-level <c>model_config</c> of a newer backend's payload (PROTOCOL-RESPONSES.md section 5).</summary>
+    public JsonObject? ModelConfig { get; init; }
+
+    /// <summary>The payload has the keys only a backend taking Responses-API results sends (<c>model_config</c> or
+    /// <c>collaboration_model</c>, PROTOCOL-RESPONSES.md section 10): its results go back as <c>response.*</c> events.</summary>
+    public bool FromResponsesApiBackend { get; init; }
+
     public required JsonObject Raw { get; init; }
 }
 
