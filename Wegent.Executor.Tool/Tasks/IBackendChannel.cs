@@ -19,6 +19,10 @@ public interface IBackendChannel
     Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken) =>
         CallAsync(eventName, Connection.SocketIo.WrittenJson.ToNode(writePayload), timeout, cancellationToken);
 
+    /// <summary>What the side-effect-free probe after the latest registration said about the backend's result events;
+    /// null while unknown (not registered yet, or the probe got no answer).</summary>
+    Protocol.ResultProtocol? ProbedResultProtocol => null;
+
     /// <summary>Asks for a heartbeat now instead of at the next interval.</summary>
     void RequestHeartbeat();
 }

@@ -5,6 +5,8 @@ public enum StopReason
     None,
     CancelledByUser,
     ExecutorShutdown,
+    /// <summary>The backend closed the task's session (<c>task:close-session</c>) while a turn was running.</summary>
+    SessionClosed,
 }
 
 /// <summary>Cancellation of one run, remembering why it was stopped (a user's cancel and a shutdown report differently).
