@@ -11,6 +11,7 @@ from backend_process import BackendProcess
 from raw_socketio import RawSocketIOClient
 
 WAIT_TIMEOUT_SECONDS = 10.0
+LEGACY = {"WEGENT_DEV_PROTOCOL": "legacy"}
 
 
 async def wait_until(condition: Callable[[], Any], timeout: float = WAIT_TIMEOUT_SECONDS, what: str = "") -> Any:

@@ -3,7 +3,7 @@ import itertools
 import unittest
 
 from backend_process import BackendProcess, HttpError
-from helpers import AsyncTestCase, connected_device, subtask_of, wait_until
+from helpers import LEGACY, AsyncTestCase, connected_device, subtask_of, wait_until
 
 _device_numbers = itertools.count(1)
 HELD = 300.0
@@ -14,7 +14,7 @@ class AckDelayTests(AsyncTestCase):
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.backend = BackendProcess({"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
+        cls.backend = BackendProcess(LEGACY | {"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
 
     @classmethod
     def tearDownClass(cls) -> None:

@@ -3,12 +3,12 @@
 import unittest
 
 from backend_process import BackendProcess
-from helpers import AsyncTestCase, connected_device, wait_until
+from helpers import LEGACY, AsyncTestCase, connected_device, wait_until
 
 
 class PersistenceTests(AsyncTestCase):
     async def test_state_survives_a_restart(self) -> None:
-        backend = BackendProcess()
+        backend = BackendProcess(LEGACY)
         self.addCleanup(backend.close)
         backend.start()
         client = await connected_device(backend, "hw-persist")

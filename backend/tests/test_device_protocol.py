@@ -3,16 +3,18 @@ import itertools
 import unittest
 
 from backend_process import BackendProcess, HttpError
-from helpers import AsyncTestCase, connected_device, event_names, subtask_of, wait_until
+from helpers import LEGACY, AsyncTestCase, connected_device, event_names, subtask_of, wait_until
 from raw_socketio import RawSocketIOClient
 
 _device_numbers = itertools.count(1)
 
 
-class DeviceProtocolTests(AsyncTestCase):
+class LegacyDeviceProtocolTests(AsyncTestCase):
+    """The January backend (WEGENT_DEV_PROTOCOL=legacy), as the dev backend always spoke it."""
+
     @classmethod
     def setUpClass(cls) -> None:
-        cls.backend = BackendProcess({"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
+        cls.backend = BackendProcess(LEGACY | {"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
 
     @classmethod
     def tearDownClass(cls) -> None:
