@@ -26,14 +26,32 @@ async def wait_until(condition: Callable[[], Any], timeout: float = WAIT_TIMEOUT
         await asyncio.sleep(0.02)
 
 
-async def connected_device(backend: BackendProcess, device_id: str, token: str = "test-token") -> RawSocketIOClient:
+async def connected_device(backend: BackendProcess, device_id: str, token: str = "test-token",
+                           **register: Any) -> RawSocketIOClient:
+    """A connected, registered device; `register` adds keys to the register payload."""
     client = RawSocketIOClient()
     kind, data = await client.connect(backend.port, {"token": token})
     assert kind == "connect", (kind, data)
     ack = await client.emit("device:register", {"device_id": device_id, "name": f"Linux - {device_id}",
-                                                "executor_version": "0.1.0", "capabilities": ["claude_code"]})
+                                                "executor_version": "0.1.0", "capabilities": ["claude_code"]}
+                            | register)
     assert ack == {"success": True, "device_id": device_id}, ack
     return client
+
+
+def capacity(*task_ids: str, limit: int = 4, queued: int = 0) -> dict[str, Any]:
+    """A valid `runtime_capacity` for a heartbeat with these tasks running."""
+    return {"limit": limit, "active": len(task_ids), "active_task_ids": list(task_ids), "queued": queued}
+
+
+def result_event(payload: dict[str, Any], event: str, **data: Any) -> dict[str, Any]:
+    """A Responses-API result event for a dispatched task:execute payload."""
+    return {"task_id": payload["task_id"], "subtask_id": payload["subtask_id"], "message_id": payload["message_id"],
+            "data": {"type": event} | data}
+
+
+def notes(backend: BackendProcess, task_id: int) -> list[str]:
+    return [e["event"] for e in backend.request("GET", f"/api/tasks/{task_id}")["events"] if e["direction"] == "note"]
 
 
 def subtask_of(backend: BackendProcess, task_id: int, subtask_id: int) -> dict[str, Any]:

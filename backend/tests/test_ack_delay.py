@@ -3,7 +3,7 @@ import itertools
 import unittest
 
 from backend_process import BackendProcess, HttpError
-from helpers import LEGACY, AsyncTestCase, connected_device, subtask_of, wait_until
+from helpers import LEGACY, AsyncTestCase, connected_device, result_event, subtask_of, wait_until
 
 _device_numbers = itertools.count(1)
 HELD = 300.0
@@ -91,6 +91,30 @@ class AckDelayTests(AsyncTestCase):
         with self.assertRaises(HttpError) as refused:
             self.backend.request("GET", "/api/dev/acks", token=None)
         self.assertEqual(refused.exception.status, 401)
+
+
+class ResponsesAckDelayTests(AsyncTestCase):
+    """The same fault on the newer backend: result events are one stream per subtask."""
+
+    async def test_result_event_acks_are_held_and_counted_per_subtask(self) -> None:
+        backend = BackendProcess({"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
+        self.addCleanup(backend.close)
+        client = await connected_device(backend, "hw-ackdelay-responses")
+        self.addAsyncCleanup(client.close)
+        backend.request("POST", "/api/tasks", {"prompt": "hi"})
+        _, payload = await client.next_event()
+        backend.request("PUT", "/api/dev/acks", {"delay_seconds": HELD})
+
+        def delta(text: str, offset: int) -> asyncio.Future:
+            event = result_event(payload, "response.output_text.delta", delta=text, offset=offset)
+            return asyncio.ensure_future(client.emit("response.output_text.delta", event, timeout=HELD))
+
+        pending = [delta("a", 0), delta("b", 1)]
+        await wait_until(lambda: backend.request("GET", "/api/dev/acks")["unanswered"] == 2, what="two acks held")
+        self.assertEqual(subtask_of(backend, payload["task_id"], payload["subtask_id"])["streamed_text"], "ab")
+        self.assertEqual(backend.request("GET", "/api/dev/acks")["max_unanswered"], {"response.output_text.delta": 2})
+        backend.request("PUT", "/api/dev/acks", {"delay_seconds": 0})
+        self.assertEqual(await asyncio.wait_for(asyncio.gather(*pending), 10), [{"success": True}] * 2)
 
 
 if __name__ == "__main__":
