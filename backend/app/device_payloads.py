@@ -18,7 +18,11 @@ ACTIVE_IDS_ERROR = "active_task_ids must identify every active Runtime task"
 _INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
 
 
-class InvalidPayload(ValueError):
+class PayloadError(ValueError):
+    """A payload the backend refuses; its text follows `Invalid payload: ` in the ack."""
+
+
+class InvalidPayload(PayloadError):
     """The text pydantic 2 gives for a failed model: a count, then each error's location and message."""
 
     def __init__(self, model: str, errors: list[tuple[str, str, str, Any]]) -> None:
@@ -133,14 +137,13 @@ class _Fields:
         return None
 
 
-class InvalidPayloadText(ValueError):
-    """A payload error that is not a pydantic validation error."""
+class NotAMapping(PayloadError):
+    """What `Model(**data)` raises for a payload that is not a JSON object."""
 
 
 def _mapping(model: str, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
-        # What `Model(**data)` raises for a non-mapping, which the backend reports as the payload error.
-        raise InvalidPayloadText(f"{model}() argument after ** must be a mapping, not {type(data).__name__}")
+        raise NotAMapping(f"{model}() argument after ** must be a mapping, not {type(data).__name__}")
     return data
 
 
@@ -154,7 +157,7 @@ def _runtime_features(value: Any) -> dict[str, Any] | None:
 
 
 def validate_register(data: Any) -> dict[str, Any]:
-    """The register payload with defaults applied; raises InvalidPayload or InvalidPayloadText."""
+    """The register payload with defaults applied; raises a PayloadError."""
     fields = _Fields(_mapping("DeviceRegisterPayload", data), [])
     payload = {
         "device_id": fields.get("device_id", fields.string(1, 100), required=True),

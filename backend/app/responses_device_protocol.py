@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Awaitable, Callable
 
-from .device_payloads import InvalidPayload, InvalidPayloadText, validate_heartbeat, validate_register
+from .device_payloads import PayloadError, validate_heartbeat, validate_register
 from .executor_socket import DISCONNECT_ERROR, ExecutorSocket, SocketSession
 from .responses_reports import ResponsesReportApplier
 
@@ -34,7 +34,7 @@ def is_result_event(event: str, args: tuple[Any, ...]) -> bool:
     return isinstance(first, dict) and isinstance(first.get("data"), dict) and any(k in first for k in TASK_KEYS)
 
 
-def _invalid(error: ValueError) -> dict[str, Any]:
+def _invalid(error: PayloadError) -> dict[str, Any]:
     return {"error": f"Invalid payload: {error}"}
 
 
@@ -71,7 +71,7 @@ class ResponsesDeviceProtocol:
     def _registered(self, sid: str, data: Any) -> dict[str, Any]:
         try:
             payload = validate_register(data)
-        except (InvalidPayload, InvalidPayloadText) as error:
+        except PayloadError as error:
             return _invalid(error)
         session = self._sockets.session(sid)
         if session is None:
@@ -91,7 +91,7 @@ class ResponsesDeviceProtocol:
     def _heartbeat_ack(self, sid: str, data: Any) -> dict[str, Any]:
         try:
             payload = validate_heartbeat(data)
-        except (InvalidPayload, InvalidPayloadText) as error:
+        except PayloadError as error:
             return _invalid(error)
         session, error = self._registered_session(sid, payload["device_id"])
         if session is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 import unittest
 from typing import Any, Callable
@@ -12,6 +13,8 @@ from raw_socketio import RawSocketIOClient
 
 WAIT_TIMEOUT_SECONDS = 10.0
 LEGACY = {"WEGENT_DEV_PROTOCOL": "legacy"}
+MODEL_URL = "http://127.0.0.1:9/model"
+_device_numbers = itertools.count(1)
 
 
 async def wait_until(condition: Callable[[], Any], timeout: float = WAIT_TIMEOUT_SECONDS, what: str = "") -> Any:
@@ -68,3 +71,33 @@ class AsyncTestCase(unittest.IsolatedAsyncioTestCase):
 
     async def asyncSetUp(self) -> None:
         asyncio.get_running_loop().slow_callback_duration = 30.0
+
+
+class BackendTestCase(AsyncTestCase):
+    """The tests of a class share one backend process, started with the class's `env`."""
+
+    env: dict[str, str] = {"WEGENT_DEV_MODEL_URL": MODEL_URL}
+    backend: BackendProcess
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        cls.backend = BackendProcess(cls.env).start()
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        cls.backend.close()
+
+    async def device(self, **register: Any) -> tuple[RawSocketIOClient, str]:
+        """A registered device of its own, closed after the test."""
+        device_id = f"hw-test{next(_device_numbers):06d}"
+        client = await connected_device(self.backend, device_id, **register)
+        self.addAsyncCleanup(client.close)
+        return client, device_id
+
+    async def dispatch(self, client: RawSocketIOClient, device_id: str, **body: Any) -> dict[str, Any]:
+        """Creates a task on the device; returns the task:execute payload it received."""
+        ids = self.backend.request("POST", "/api/tasks", {"prompt": "say hello", "device_id": device_id} | body)
+        event, payload = await client.next_event()
+        assert event == "task:execute", event
+        assert (payload["task_id"], payload["subtask_id"]) == (ids["task_id"], ids["subtask_id"]), payload
+        return payload

@@ -1,36 +1,23 @@
 import asyncio
-import itertools
 import unittest
 
 from backend_process import BackendProcess, HttpError
-from helpers import LEGACY, AsyncTestCase, connected_device, result_event, subtask_of, wait_until
+from helpers import LEGACY, MODEL_URL, AsyncTestCase, BackendTestCase, connected_device, result_event, subtask_of, \
+    wait_until
 
-_device_numbers = itertools.count(1)
 HELD = 300.0
 
 
-class AckDelayTests(AsyncTestCase):
+class AckDelayTests(BackendTestCase):
     """The dev-only slow-ack fault: events apply at once, their acks wait; held acks are counted per stream."""
 
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.backend = BackendProcess(LEGACY | {"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.backend.close()
+    env = BackendTestCase.env | LEGACY
 
     def set_delay(self, seconds: float) -> dict:
         return self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": seconds})
 
     def acks(self) -> dict:
         return self.backend.request("GET", "/api/dev/acks")
-
-    async def device(self) -> tuple:
-        device_id = f"hw-ackdelay{next(_device_numbers):04d}"
-        client = await connected_device(self.backend, device_id)
-        self.addAsyncCleanup(client.close)
-        return client, device_id
 
     async def asyncSetUp(self) -> None:
         await super().asyncSetUp()
@@ -97,7 +84,7 @@ class ResponsesAckDelayTests(AsyncTestCase):
     """The same fault on the newer backend: result events are one stream per subtask."""
 
     async def test_result_event_acks_are_held_and_counted_per_subtask(self) -> None:
-        backend = BackendProcess({"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
+        backend = BackendProcess({"WEGENT_DEV_MODEL_URL": MODEL_URL}).start()
         self.addCleanup(backend.close)
         client = await connected_device(backend, "hw-ackdelay-responses")
         self.addAsyncCleanup(client.close)

@@ -1,39 +1,16 @@
 import asyncio
-import itertools
 import unittest
 
-from backend_process import BackendProcess, HttpError
-from helpers import LEGACY, AsyncTestCase, capacity, connected_device, event_names, subtask_of, wait_until
+from backend_process import HttpError
+from helpers import LEGACY, BackendTestCase, capacity, connected_device, event_names, subtask_of, wait_until
 from raw_socketio import RawSocketIOClient
 
-_device_numbers = itertools.count(1)
 
-
-class LegacyDeviceProtocolTests(AsyncTestCase):
+class LegacyDeviceProtocolTests(BackendTestCase):
     """The January backend (WEGENT_DEV_PROTOCOL=legacy), as the dev backend always spoke it."""
 
-    @classmethod
-    def setUpClass(cls) -> None:
-        # A connect limit of 1 that the January backend does not know: every test here connects again.
-        cls.backend = BackendProcess(LEGACY | {"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model",
-                                               "WEGENT_DEV_CONNECT_LIMIT": "1"}).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.backend.close()
-
-    async def device(self) -> tuple[RawSocketIOClient, str]:
-        device_id = f"hw-test{next(_device_numbers):06d}"
-        client = await connected_device(self.backend, device_id)
-        self.addAsyncCleanup(client.close)
-        return client, device_id
-
-    async def dispatch(self, client: RawSocketIOClient, device_id: str, **body: object) -> dict:
-        ids = self.backend.request("POST", "/api/tasks", {"prompt": "say hello", "device_id": device_id} | body)
-        event, payload = await client.next_event()
-        self.assertEqual(event, "task:execute")
-        self.assertEqual((payload["task_id"], payload["subtask_id"]), (ids["task_id"], ids["subtask_id"]))
-        return payload
+    # A connect limit of 1 that the January backend does not know: every test here connects again.
+    env = BackendTestCase.env | LEGACY | {"WEGENT_DEV_CONNECT_LIMIT": "1"}
 
     @staticmethod
     def report(payload: dict, status: str, value: str, **extra: object) -> dict:

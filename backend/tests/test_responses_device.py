@@ -1,35 +1,17 @@
 """The newer backend's register, heartbeat and backend-to-device calls (PROTOCOL-RESPONSES.md §3, §4, §9)."""
 
 import asyncio
-import itertools
 import unittest
 
-from backend_process import BackendProcess
-from helpers import AsyncTestCase, capacity, connected_device, wait_until
+from helpers import BackendTestCase, capacity, connected_device, wait_until
 from raw_socketio import RawSocketIOClient
-
-_device_numbers = itertools.count(1)
 NEW_EXECUTOR = {"device_type": "local", "bind_shell": "claudecode", "executor_version": "1.4.0",
                 "runtime_instance_id": "rt-5be1c0a4d2f9", "client_ip": "127.0.0.1",
                 "runtime_transfer_host": "127.0.0.1", "runtime_features": {"schemaVersion": 1}}
 SYNC_ANSWER = {"success": True, "skills": [], "plugins": [], "mcps": [], "errors": []}
 
 
-class ResponsesDeviceTests(AsyncTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.backend = BackendProcess().start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.backend.close()
-
-    async def device(self, **register: object) -> tuple[RawSocketIOClient, str]:
-        device_id = f"hw-resp{next(_device_numbers):06d}"
-        client = await connected_device(self.backend, device_id, **register)
-        self.addAsyncCleanup(client.close)
-        return client, device_id
-
+class ResponsesDeviceTests(BackendTestCase):
     async def fresh_socket(self) -> RawSocketIOClient:
         client = RawSocketIOClient()
         self.addAsyncCleanup(client.close)

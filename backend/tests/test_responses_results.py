@@ -1,15 +1,11 @@
 """Tasks on the newer backend: the ExecutionRequest payload, Responses-API results as the real backend stores
 them (PROTOCOL-RESPONSES.md §5, §6, §8), cancel, the probes, and the history notes."""
 
-import itertools
 import unittest
 
-from backend_process import BackendProcess, HttpError
-from helpers import AsyncTestCase, connected_device, notes, result_event, subtask_of, wait_until
+from backend_process import HttpError
+from helpers import MODEL_URL, BackendTestCase, connected_device, notes, result_event, subtask_of, wait_until
 from raw_socketio import RawSocketIOClient
-
-_device_numbers = itertools.count(1)
-MODEL_URL = "http://127.0.0.1:9/model"
 # Keys every ExecutionRequest dict carries (PROTOCOL-RESPONSES.md §10.1), and some that must be null.
 ALWAYS_PRESENT = ("model_config", "collaboration_model", "message_id", "enable_tools", "timezone", "request_id",
                   "backend_url", "skill_names", "team_name", "user_id", "user_name", "bot_name", "workspace",
@@ -23,29 +19,7 @@ def completed(*texts: str, **response: object) -> dict:
                          "output": [{"type": "message", "role": "assistant", "content": content}]} | response}
 
 
-class TaskTestCase(AsyncTestCase):
-    env: dict = {}
-
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.backend = BackendProcess({"WEGENT_DEV_MODEL_URL": MODEL_URL} | cls.env).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.backend.close()
-
-    async def device(self) -> tuple[RawSocketIOClient, str]:
-        device_id = f"hw-task{next(_device_numbers):06d}"
-        client = await connected_device(self.backend, device_id)
-        self.addAsyncCleanup(client.close)
-        return client, device_id
-
-    async def dispatch(self, client: RawSocketIOClient, device_id: str, **body: object) -> dict:
-        ids = self.backend.request("POST", "/api/tasks", {"prompt": "say hello", "device_id": device_id} | body)
-        event, payload = await client.next_event()
-        self.assertEqual((event, payload["subtask_id"]), ("task:execute", ids["subtask_id"]))
-        return payload
-
+class TaskTestCase(BackendTestCase):
     async def send(self, client: RawSocketIOClient, payload: dict, event: str, **data: object) -> object:
         return await client.emit(event, result_event(payload, event, **data))
 
@@ -306,7 +280,7 @@ class ResultTests(TaskTestCase):
 
 
 class DisconnectTests(TaskTestCase):
-    env = {"WEGENT_DEV_DISCONNECT_GRACE": "1"}
+    env = BackendTestCase.env | {"WEGENT_DEV_DISCONNECT_GRACE": "1"}
 
     def grace_over(self, device_id: str) -> list[dict]:
         return [e["payload"] for e in self.backend.request("GET", "/api/events?event=disconnect_grace_over")
