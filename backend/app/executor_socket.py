@@ -28,10 +28,8 @@ GENERIC_REFUSAL = "Connection refused by server"
 
 @dataclass
 class SocketSession:
-    """What the backend keeps per socket: who connected, and which device registered on it."""
+    """What the backend keeps per socket (past its connect): the device registered on it."""
 
-    user: str
-    peer: str
     device_id: str | None = None
     runtime_instance_id: str | None = None
 
@@ -124,7 +122,7 @@ class ExecutorSocket:
                           sid=sid)
         if refusal:
             self._refuse(refusal)
-        self._sessions[sid] = SocketSession(user=user or "", peer=peer)
+        self._sessions[sid] = SocketSession()
 
     def _admit(self, token: Any, peer: str) -> tuple[str | None, str]:
         """The user, or the refusal reason, in the order the real backend checks."""

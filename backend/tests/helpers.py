@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import itertools
 import time
 import unittest
@@ -14,7 +15,13 @@ from raw_socketio import RawSocketIOClient
 WAIT_TIMEOUT_SECONDS = 10.0
 LEGACY = {"WEGENT_DEV_PROTOCOL": "legacy"}
 MODEL_URL = "http://127.0.0.1:9/model"
+# The backends test classes share: the newer generation with a short disconnect grace and no connect limit (the
+# tests connect far more than 30 times in 30 s), and the January one with a connect limit of 1, which it must ignore.
+RESPONSES_BACKEND = {"WEGENT_DEV_MODEL_URL": MODEL_URL, "WEGENT_DEV_DISCONNECT_GRACE": "1",
+                     "WEGENT_DEV_CONNECT_LIMIT": "0"}
+LEGACY_BACKEND = {"WEGENT_DEV_MODEL_URL": MODEL_URL, "WEGENT_DEV_CONNECT_LIMIT": "1"} | LEGACY
 _device_numbers = itertools.count(1)
+_shared_backends: dict[frozenset, BackendProcess] = {}
 
 
 async def wait_until(condition: Callable[[], Any], timeout: float = WAIT_TIMEOUT_SECONDS, what: str = "") -> Any:
@@ -74,18 +81,19 @@ class AsyncTestCase(unittest.IsolatedAsyncioTestCase):
 
 
 class BackendTestCase(AsyncTestCase):
-    """The tests of a class share one backend process, started with the class's `env`."""
+    """Test classes with the same `env` share one backend process (started once, closed when the run ends), so
+    their tests use devices of their own and leave no setting changed."""
 
-    env: dict[str, str] = {"WEGENT_DEV_MODEL_URL": MODEL_URL}
+    env: dict[str, str] = RESPONSES_BACKEND
     backend: BackendProcess
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.backend = BackendProcess(cls.env).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.backend.close()
+        key = frozenset(cls.env.items())
+        if key not in _shared_backends:
+            _shared_backends[key] = BackendProcess(cls.env).start()
+            atexit.register(_shared_backends[key].close)
+        cls.backend = _shared_backends[key]
 
     async def device(self, **register: Any) -> tuple[RawSocketIOClient, str]:
         """A registered device of its own, closed after the test."""

@@ -1,9 +1,8 @@
 import asyncio
 import unittest
 
-from backend_process import BackendProcess, HttpError
-from helpers import LEGACY, MODEL_URL, AsyncTestCase, BackendTestCase, connected_device, result_event, subtask_of, \
-    wait_until
+from backend_process import HttpError
+from helpers import LEGACY_BACKEND, BackendTestCase, result_event, subtask_of, wait_until
 
 HELD = 300.0
 
@@ -11,7 +10,7 @@ HELD = 300.0
 class AckDelayTests(BackendTestCase):
     """The dev-only slow-ack fault: events apply at once, their acks wait; held acks are counted per stream."""
 
-    env = BackendTestCase.env | LEGACY
+    env = LEGACY_BACKEND
 
     def set_delay(self, seconds: float) -> dict:
         return self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": seconds})
@@ -80,27 +79,26 @@ class AckDelayTests(BackendTestCase):
         self.assertEqual(refused.exception.status, 401)
 
 
-class ResponsesAckDelayTests(AsyncTestCase):
+class ResponsesAckDelayTests(BackendTestCase):
     """The same fault on the newer backend: result events are one stream per subtask."""
 
     async def test_result_event_acks_are_held_and_counted_per_subtask(self) -> None:
-        backend = BackendProcess({"WEGENT_DEV_MODEL_URL": MODEL_URL}).start()
-        self.addCleanup(backend.close)
-        client = await connected_device(backend, "hw-ackdelay-responses")
-        self.addAsyncCleanup(client.close)
-        backend.request("POST", "/api/tasks", {"prompt": "hi"})
-        _, payload = await client.next_event()
-        backend.request("PUT", "/api/dev/acks", {"delay_seconds": HELD})
+        client, device_id = await self.device()
+        payload = await self.dispatch(client, device_id)
+        self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": HELD})
+        self.addCleanup(self.backend.request, "PUT", "/api/dev/acks", {"delay_seconds": 0})
 
         def delta(text: str, offset: int) -> asyncio.Future:
             event = result_event(payload, "response.output_text.delta", delta=text, offset=offset)
             return asyncio.ensure_future(client.emit("response.output_text.delta", event, timeout=HELD))
 
         pending = [delta("a", 0), delta("b", 1)]
-        await wait_until(lambda: backend.request("GET", "/api/dev/acks")["unanswered"] == 2, what="two acks held")
-        self.assertEqual(subtask_of(backend, payload["task_id"], payload["subtask_id"])["streamed_text"], "ab")
-        self.assertEqual(backend.request("GET", "/api/dev/acks")["max_unanswered"], {"response.output_text.delta": 2})
-        backend.request("PUT", "/api/dev/acks", {"delay_seconds": 0})
+        await wait_until(lambda: self.backend.request("GET", "/api/dev/acks")["unanswered"] == 2,
+                         what="two acks held")
+        self.assertEqual(subtask_of(self.backend, payload["task_id"], payload["subtask_id"])["streamed_text"], "ab")
+        self.assertEqual(self.backend.request("GET", "/api/dev/acks")["max_unanswered"],
+                         {"response.output_text.delta": 2})
+        self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": 0})
         self.assertEqual(await asyncio.wait_for(asyncio.gather(*pending), 10), [{"success": True}] * 2)
 
 

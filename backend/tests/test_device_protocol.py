@@ -2,15 +2,14 @@ import asyncio
 import unittest
 
 from backend_process import HttpError
-from helpers import LEGACY, BackendTestCase, capacity, connected_device, event_names, subtask_of, wait_until
+from helpers import LEGACY_BACKEND, BackendTestCase, capacity, connected_device, event_names, subtask_of, wait_until
 from raw_socketio import RawSocketIOClient
 
 
 class LegacyDeviceProtocolTests(BackendTestCase):
     """The January backend (WEGENT_DEV_PROTOCOL=legacy), as the dev backend always spoke it."""
 
-    # A connect limit of 1 that the January backend does not know: every test here connects again.
-    env = BackendTestCase.env | LEGACY | {"WEGENT_DEV_CONNECT_LIMIT": "1"}
+    env = LEGACY_BACKEND
 
     @staticmethod
     def report(payload: dict, status: str, value: str, **extra: object) -> dict:
@@ -285,8 +284,8 @@ class LegacyDeviceProtocolTests(BackendTestCase):
         await client.emit("some:unknown", {"x": 1}, ack=False)
         await client.emit("task:complete", self.report(payload, "COMPLETED", "abcd"))
         events = self.backend.request("GET", f"/api/events?since={before}")
-        mine = [(e["direction"], e["event"]) for e in events if e["device_id"] == device_id
-                or e["sid"] == events[0]["sid"]]
+        sid = next(e["sid"] for e in events if e["event"] == "device:register" and e["device_id"] == device_id)
+        mine = [(e["direction"], e["event"]) for e in events if e["device_id"] == device_id or e["sid"] == sid]
         self.assertEqual(mine, [("in", "connect"), ("in", "device:register"), ("out", "task:execute"),
                                 ("in", "task:progress"), ("in", "task:progress"), ("in", "task:progress"),
                                 ("in", "some:unknown"), ("in", "task:complete")])
