@@ -1,4 +1,5 @@
-// Dispatches a task to a local executor through the dev backend and follows it to the end.
+// Dispatches a task to a local executor through the dev backend and follows it to the end. Works with either
+// backend generation the dev backend speaks (WEGENT_DEV_PROTOCOL=responses|legacy): the REST view is the same.
 // Usage: dotnet run scripts/test-local-executor.cs -- [--prompt P] [--backend-url U] [--token T] [--timeout S]
 //                                                    [--scenario NAME] [--skip-dispatch]
 // Exit codes: 0 the task completed (or, with --skip-dispatch, the backend answered), 1 anything else, 2 bad arguments.
@@ -156,12 +157,18 @@ sealed class ExecutorCheck(BackendClient backend, ScriptOptions options)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
     private static readonly string[] FinalStatuses = ["COMPLETED", "FAILED", "CANCELLED"];
-    private static readonly string[] BugSignals = ["protocol_violation", "stream_mismatch"];
+    // History notes that mean the executor got something wrong (see backend/README.md).
+    private static readonly string[] BugSignals =
+    [
+        "protocol_violation", "stream_mismatch", "delta_offset_seen", "delta_offset_gap", "delta_after_terminal",
+        "terminal_after_terminal", "unknown_event", "unknown_subtask",
+    ];
 
     public async Task<int> RunAsync()
     {
         var root = await backend.GetAsync("/");
-        Console.WriteLine($"Backend: {root?["name"]} {root?["version"]} at {options.BackendUrl}");
+        Console.WriteLine($"Backend: {root?["name"]} {root?["version"]} at {options.BackendUrl}, "
+            + $"speaking {root?["protocol"] ?? "legacy"} results");
 
         var devices = (await backend.GetAsync("/api/devices"))?.AsArray() ?? [];
         Console.WriteLine($"Devices ({devices.Count}):");
@@ -205,6 +212,7 @@ sealed class ExecutorCheck(BackendClient backend, ScriptOptions options)
             var status = subtask["status"]?.GetValue<string>();
             if (status is not null && FinalStatuses.Contains(status))
             {
+                printer.EndLine();
                 return Verdict(task!, subtask, status, clock.Elapsed);
             }
         }
@@ -217,11 +225,15 @@ sealed class ExecutorCheck(BackendClient backend, ScriptOptions options)
 
     private static int Verdict(JsonNode task, JsonNode subtask, string status, TimeSpan elapsed)
     {
-        Console.WriteLine();
         Console.WriteLine($"Result: {status} after {elapsed.TotalSeconds:0.0} s");
         if (subtask["error_message"]?.GetValue<string>() is { } error)
         {
             Console.WriteLine($"Error: {error}");
+        }
+        if (subtask["result"]?["blocks"]?.AsArray() is { Count: > 0 } blocks)
+        {
+            var kinds = blocks.GroupBy(b => b?["type"]?.GetValue<string>() ?? "?").Select(g => $"{g.Key} {g.Count()}");
+            Console.WriteLine($"Blocks: {string.Join(", ", kinds)}");
         }
 
         var problems = new List<string>();
@@ -254,14 +266,7 @@ sealed class ProgressPrinter(Stopwatch clock)
 
     public void Show(JsonNode subtask)
     {
-        var state = $"{subtask["status"]} {subtask["progress"]}% {subtask["message"]}";
-        if (state != _lastState)
-        {
-            _lastState = state;
-            EndLine();
-            Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {state}");
-        }
-
+        // Text first: a poll that sees the last text and the final status prints them in that order.
         var streamed = subtask["streamed_text"]?.GetValue<string>() ?? "";
         if (streamed.Length > _printedLength)
         {
@@ -269,6 +274,14 @@ sealed class ProgressPrinter(Stopwatch clock)
             Console.Write(added);
             _printedLength = streamed.Length;
             _midLine = !added.EndsWith('\n');
+        }
+
+        var state = $"{subtask["status"]} {subtask["progress"]}% {subtask["message"]}".TrimEnd();
+        if (state != _lastState)
+        {
+            _lastState = state;
+            EndLine();
+            Console.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {state}");
         }
     }
 

@@ -9,9 +9,13 @@ from pydantic import BaseModel
 
 from .auth import Authenticator, bearer_token
 from .config import Settings
+from .execution_request import build_execution_request
 from .executor_socket import ExecutorSocket
 from .store import Store
-from .task_payload import DEFAULT_SCENARIO, build_task_payload
+from .task_payload import DEFAULT_SCENARIO, Dispatch, build_task_payload
+
+# Subtasks a cancel applies to (the newer backend refuses others, as its chat:cancel does).
+CANCELLABLE = ("PENDING", "RUNNING", "CANCELLING")
 
 
 class LoginRequest(BaseModel):
@@ -50,8 +54,19 @@ class EmitRequest(BaseModel):
     payload: Any = None
 
 
+class CallRequest(BaseModel):
+    event: str
+    payload: Any = None
+    timeout_seconds: float = 10.0
+
+
 class AckDelayRequest(BaseModel):
     delay_seconds: float
+
+
+class FaultsRequest(BaseModel):
+    shutting_down: bool | None = None
+    auth_unavailable: bool | None = None
 
 
 def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator, settings: Settings) -> APIRouter:
@@ -68,12 +83,13 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
                 "status": "online" if sockets.is_online(device) else "offline",
                 "connected": sockets.is_connected(device), "executor_version": device["executor_version"],
                 "capabilities": device["capabilities"], "last_heartbeat": device["last_heartbeat"],
-                "running_task_ids": device["running_task_ids"]}
+                "running_task_ids": device["running_task_ids"], "runtime_capacity": device["runtime_capacity"],
+                "registration": device["registration"]}
 
     def task_view(task: dict[str, Any], with_events: bool) -> dict[str, Any]:
         subtasks = [{key: subtask[key] for key in (
-            "subtask_id", "prompt", "status", "progress", "message", "result", "error_message", "streamed_text",
-            "complete_count", "progress_count", "updated_at")} for subtask in store.subtasks(task["task_id"])]
+            "subtask_id", "message_id", "prompt", "status", "progress", "message", "result", "error_message",
+            "streamed_text", "complete_count", "progress_count", "updated_at")} for subtask in store.subtasks(task["task_id"])]
         view = {"task_id": task["task_id"], "title": task["title"], "device_id": task["device_id"],
                 "status": subtasks[-1]["status"] if subtasks else None, "subtasks": subtasks}
         if with_events:
@@ -103,12 +119,18 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
                        request: Request) -> dict[str, Any]:
         spec = task["spec"]
         device = connected_device(task["device_id"])
-        subtask_id = store.create_subtask(task["task_id"], device["device_id"], prompt)
+        # The newer backend marks the subtask RUNNING before it dispatches, and numbers the messages of a task
+        # (user message, then the assistant's, whose id results are reported with).
+        message_id = 2 * (len(store.subtasks(task["task_id"])) + 1)
+        subtask_id = store.create_subtask(task["task_id"], device["device_id"], prompt,
+                                          status="RUNNING" if settings.responses else "PENDING",
+                                          message_id=message_id if settings.responses else None)
         model_base = spec.get("model_base_url") or settings.model_url or str(request.base_url)
-        payload = build_task_payload(
-            task_id=task["task_id"], subtask_id=subtask_id, device_id=device["device_id"], title=task["title"],
-            prompt=prompt, spec=spec, scenario=scenario, model_base_url=model_base, user_name=user,
-            auth_token=auth.issue(user), new_session=new_session)
+        build = build_execution_request if settings.responses else build_task_payload
+        payload = build(Dispatch(
+            task_id=task["task_id"], subtask_id=subtask_id, message_id=message_id, device_id=device["device_id"],
+            title=task["title"], prompt=prompt, spec=spec, scenario=scenario, model_base_url=model_base,
+            user_name=user, auth_token=auth.issue(user), new_session=new_session))
         payload.update(spec.get("payload_overrides") or {})
         await sockets.emit_to_device(device, "task:execute", payload)
         return {"task_id": task["task_id"], "subtask_id": subtask_id, "device_id": device["device_id"]}
@@ -128,6 +150,14 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
         delivered = await sockets.emit_to_device(connected_device(device_id), body.event, body.payload)
         return {"success": delivered}
 
+    @router.post("/devices/{device_id}/call")
+    async def call_device(device_id: str, body: CallRequest, _: str = Depends(current_user)) -> dict[str, Any]:
+        """Calls the device (an emit with an ack) as the backend does, e.g. device:execute_command."""
+        device = connected_device(device_id)
+        answered, answer = await sockets.call_device(device["sid"], device_id, body.event, body.payload,
+                                                     body.timeout_seconds)
+        return {"answered": answered, "answer": answer}
+
     @router.get("/dev/acks")
     async def ack_delay(_: str = Depends(current_user)) -> dict[str, Any]:
         return sockets.ack_delay.view()
@@ -139,6 +169,16 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
         except ValueError as error:
             raise HTTPException(422, str(error)) from None
         return sockets.ack_delay.view()
+
+    @router.get("/dev/faults")
+    async def faults(_: str = Depends(current_user)) -> dict[str, Any]:
+        return sockets.faults.view()
+
+    @router.put("/dev/faults")
+    async def set_faults(body: FaultsRequest, _: str = Depends(current_user)) -> dict[str, Any]:
+        for name, value in body.dict(exclude_none=True).items():
+            setattr(sockets.faults, name, value)
+        return sockets.faults.view()
 
     @router.post("/tasks")
     async def create_task(body: CreateTaskRequest, request: Request,
@@ -161,8 +201,17 @@ def build_api_router(store: Store, sockets: ExecutorSocket, auth: Authenticator,
     async def cancel(task_id: int, _: str = Depends(current_user)) -> dict[str, Any]:
         task = existing_task(task_id)
         subtasks = store.subtasks(task_id)
-        payload = {"subtask_id": subtasks[-1]["subtask_id"] if subtasks else None, "task_id": task_id}
-        await sockets.emit_to_device(connected_device(task["device_id"]), "task:cancel", payload)
+        device = connected_device(task["device_id"])
+        if not settings.responses:
+            payload = {"subtask_id": subtasks[-1]["subtask_id"] if subtasks else None, "task_id": task_id}
+            await sockets.emit_to_device(device, "task:cancel", payload)
+            return {"success": True}
+        # The newer backend only marks the task CANCELLING: the executor's terminal event ends it.
+        subtask = subtasks[-1]
+        if subtask["status"] not in CANCELLABLE:
+            raise HTTPException(409, f"Cannot cancel subtask in {subtask['status']} state")
+        store.update_subtask(subtask["subtask_id"], status="CANCELLING")
+        await sockets.emit_to_device(device, "task:cancel", {"task_id": task_id, "subtask_id": subtask["subtask_id"]})
         return {"success": True}
 
     @router.post("/tasks/{task_id}/close-session")

@@ -9,6 +9,11 @@ import jwt
 from .config import Settings
 
 TOKEN_LIFETIME_SECONDS = 24 * 3600
+API_KEY_PREFIX = "wg-"
+MISSING_TOKEN = "Missing authentication token"
+INVALID_TOKEN = "Invalid or expired token"
+INVALID_API_KEY = "Invalid or expired API key"
+AUTH_UNAVAILABLE = "Authentication service unavailable"
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -38,6 +43,29 @@ class Authenticator:
             return None
         sub = claims.get("sub")
         return sub if sub in self._settings.users else None
+
+    def socket_user(self, token: str, api_keys: bool, auth_unavailable: bool = False) -> tuple[str | None, str]:
+        """The user of a socket token, or None and the refusal reason. With `api_keys` (the newer backend),
+        `wg-...` tokens are personal API keys (accepted when listed in the static tokens) and a JWT carrying a
+        `scope` claim is refused, as the real backend does; without, every token is checked as today."""
+        if not api_keys:
+            user = self.user_for(token)
+            return user, "" if user else INVALID_TOKEN
+        if token.startswith(API_KEY_PREFIX):
+            if auth_unavailable:
+                return None, AUTH_UNAVAILABLE
+            user = self.user_for(token) if token in self._settings.static_tokens else None
+            return user, "" if user else INVALID_API_KEY
+        if token not in self._settings.static_tokens and self._scoped(token):
+            return None, INVALID_TOKEN
+        user = self.user_for(token)
+        return user, "" if user else INVALID_TOKEN
+
+    def _scoped(self, token: str) -> bool:
+        try:
+            return "scope" in jwt.decode(token, self._settings.jwt_secret, algorithms=["HS256"])
+        except jwt.PyJWTError:
+            return False
 
     def check_password(self, user_name: str, password: str) -> bool:
         return user_name in self._settings.users and self._settings.users[user_name] == password

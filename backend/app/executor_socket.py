@@ -1,4 +1,6 @@
-"""The `/local-executor` Socket.IO namespace: auth, device register/heartbeat, task reports, disconnects.
+"""The `/local-executor` Socket.IO namespace: connect (refusals), sessions, disconnects, emits and calls to a
+device. What each event means is the business of the protocol generation spoken (`WEGENT_DEV_PROTOCOL`):
+`LegacyDeviceProtocol` (PROTOCOL.md) or `ResponsesDeviceProtocol` (PROTOCOL-RESPONSES.md).
 
 Every handler records the event in the history before anything else (and none awaits before that), so the
 history keeps arrival order although python-socketio runs handlers concurrently.
@@ -6,71 +8,140 @@ history keeps arrival order although python-socketio runs handlers concurrently.
 
 from __future__ import annotations
 
+import asyncio
 import time
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Coroutine, Protocol
 
 import socketio
 
 from .ack_delay import AckDelay
-from .auth import Authenticator
+from .auth import MISSING_TOKEN, Authenticator
 from .config import Settings
-from .reports import ReportApplier
+from .connect_guard import SHUTTING_DOWN, TOO_MANY_ATTEMPTS, ConnectFaults, ConnectRateLimit
 from .store import Store
 
 NAMESPACE = "/local-executor"
 DISCONNECT_ERROR = "Device disconnected unexpectedly"
 GENERIC_REFUSAL = "Connection refused by server"
-MAX_ID_LENGTH = 100
+
+
+@dataclass
+class SocketSession:
+    """What the backend keeps per socket (past its connect): the device registered on it."""
+
+    device_id: str | None = None
+    runtime_instance_id: str | None = None
+
+
+class DeviceProtocol(Protocol):
+    async def handle(self, event: str, sid: str, args: tuple[Any, ...]) -> Any:
+        """The ack of an event (None: an empty ack, as for an event without a handler)."""
+
+    async def on_disconnect(self, sid: str, session: SocketSession | None) -> None: ...
 
 
 class ExecutorSocket:
-    def __init__(self, sio: socketio.AsyncServer, store: Store, auth: Authenticator, settings: Settings) -> None:
-        self._sio = sio
-        self._store = store
+    def __init__(self, sio: socketio.AsyncServer, store: Store, auth: Authenticator, settings: Settings,
+                 protocol: Callable[["ExecutorSocket"], DeviceProtocol]) -> None:
+        self.sio = sio
+        self.store = store
+        self.settings = settings
         self._auth = auth
-        self._settings = settings
-        self._reports = ReportApplier(store)
         self.ack_delay = AckDelay()
-        self._device_by_sid: dict[str, str] = {}
-        self._live_sids: set[str] = set()
-        for event, handler in {
-            "connect": self._on_connect, "disconnect": self._on_disconnect,
-            "device:register": self._on_register, "device:heartbeat": self._on_heartbeat,
-            "task:progress": self._on_progress, "task:complete": self._on_complete, "*": self._on_unknown,
-        }.items():
-            sio.on(event, handler, namespace=NAMESPACE)
+        self.faults = ConnectFaults()
+        self._rate_limit = ConnectRateLimit(settings.connect_limit, settings.connect_window)
+        self._sessions: dict[str, SocketSession] = {}
+        self._background: set[asyncio.Task] = set()
+        self.protocol = protocol(self)
+        sio.on("connect", self._on_connect, namespace=NAMESPACE)
+        sio.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
+        sio.on("*", self._on_event, namespace=NAMESPACE)
 
-    # --- queries used by the REST API ----------------------------------------------------------------------
+    # --- used by the protocols and the REST API ------------------------------------------------------------
+
+    def session(self, sid: str) -> SocketSession | None:
+        return self._sessions.get(sid)
+
+    def sessions(self) -> list[SocketSession]:
+        return list(self._sessions.values())
 
     def is_connected(self, device: dict[str, Any]) -> bool:
-        return device["sid"] is not None and device["sid"] in self._live_sids
+        return device["sid"] is not None and device["sid"] in self._sessions
 
     def is_online(self, device: dict[str, Any]) -> bool:
         seen = max(device["registered_at"], device["last_heartbeat"] or 0)
-        return self.is_connected(device) and time.time() - seen <= self._settings.online_window
+        return self.is_connected(device) and time.time() - seen <= self.settings.online_window
+
+    def record_in(self, event: str, sid: str, data: Any) -> None:
+        """Records an incoming event under the device it names, else the one registered on its socket."""
+        device_id = data.get("device_id") if isinstance(data, dict) else None
+        if not isinstance(device_id, str):
+            session = self._sessions.get(sid)
+            device_id = session.device_id if session else None
+        self.store.record("in", event, data, sid=sid, device_id=device_id)
+
+    def note(self, name: str, payload: Any, sid: str | None = None, subtask_id: int | None = None) -> None:
+        """A history note: a bug signal or a fact tests assert on."""
+        self.store.record("note", name, payload, sid=sid, subtask_id=subtask_id)
+
+    def in_background(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def emit_to_device(self, device: dict[str, Any], event: str, payload: Any) -> bool:
         """Emit to the device's socket; False when it is not connected."""
-        self._store.record("out", event, payload, sid=device["sid"], device_id=device["device_id"])
+        self.store.record("out", event, payload, sid=device["sid"], device_id=device["device_id"])
         if not self.is_connected(device):
             return False
-        await self._sio.emit(event, payload, to=device["sid"], namespace=NAMESPACE)
+        await self.sio.emit(event, payload, to=device["sid"], namespace=NAMESPACE)
         return True
 
-    # --- handlers ------------------------------------------------------------------------------------------
+    async def call_device(self, sid: str, device_id: str, event: str, payload: Any,
+                          timeout: float) -> tuple[bool, Any]:
+        """Emits with an ack and waits for the device's answer, recorded in the history with direction "ack".
+        Returns (answered, answer); an unanswered call is noted as `call_unanswered`."""
+        self.store.record("out", event, payload, sid=sid, device_id=device_id)
+        try:
+            answer = await self.sio.call(event, payload, to=sid, namespace=NAMESPACE, timeout=timeout)
+        except socketio.exceptions.TimeoutError:
+            self.store.record("note", "call_unanswered", {"event": event, "timeout_seconds": timeout}, sid=sid,
+                              device_id=device_id)
+            return False, None
+        self.store.record("ack", event, answer, sid=sid, device_id=device_id)
+        return True, answer
+
+    # --- connect and disconnect ----------------------------------------------------------------------------
 
     async def _on_connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
-        user = self._auth.user_for(token) if token else None
-        self._store.record("in", "connect", {"has_token": bool(token), "user": user}, sid=sid)
+        peer = self._peer(environ)
+        user, refusal = self._admit(token, peer)
+        self.store.record("in", "connect", {"has_token": bool(token), "user": user, "refusal": refusal or None},
+                          sid=sid)
+        if refusal:
+            self._refuse(refusal)
+        self._sessions[sid] = SocketSession()
+
+    def _admit(self, token: Any, peer: str) -> tuple[str | None, str]:
+        """The user, or the refusal reason, in the order the real backend checks."""
+        if self.faults.shutting_down:
+            return None, SHUTTING_DOWN
+        if self.settings.responses and not self._rate_limit.allow(peer):
+            return None, TOO_MANY_ATTEMPTS
         if not token:
-            self._refuse("Missing authentication token")
-        if user is None:
-            self._refuse("Invalid or expired token")
-        self._live_sids.add(sid)
+            return None, MISSING_TOKEN
+        return self._auth.socket_user(str(token), api_keys=self.settings.responses,
+                                      auth_unavailable=self.faults.auth_unavailable)
+
+    @staticmethod
+    def _peer(environ: dict[str, Any]) -> str:
+        client = (environ.get("asgi.scope") or {}).get("client")
+        return str(client[0]) if client else str(environ.get("REMOTE_ADDR") or "unknown")
 
     def _refuse(self, reason: str) -> None:
-        style = self._settings.refusal_style
+        style = self.settings.refusal_style
         if style == "generic":
             raise socketio.exceptions.ConnectionRefusedError(GENERIC_REFUSAL)
         if style == "silent":
@@ -80,78 +151,9 @@ class ExecutorSocket:
         raise socketio.exceptions.ConnectionRefusedError(reason)
 
     async def _on_disconnect(self, sid: str) -> None:
-        device_id = self._device_by_sid.pop(sid, None)
-        self._store.record("in", "disconnect", None, sid=sid, device_id=device_id)
-        self._live_sids.discard(sid)
-        if device_id is not None and self._store.detach_device(device_id, sid):
-            for subtask_id in self._store.fail_unfinished(device_id, DISCONNECT_ERROR):
-                self._store.record("note", "subtask_failed_by_disconnect", None, sid=sid, device_id=device_id,
-                                   subtask_id=subtask_id)
+        session = self._sessions.pop(sid, None)
+        self.store.record("in", "disconnect", None, sid=sid, device_id=session.device_id if session else None)
+        await self.protocol.on_disconnect(sid, session)
 
-    async def _on_register(self, sid: str, data: Any = None) -> dict[str, Any]:
-        return await self.ack_delay.answer("device:register", sid, self._register(sid, data))
-
-    def _register(self, sid: str, data: Any) -> dict[str, Any]:
-        self._store.record("in", "device:register", data, sid=sid, device_id=self._device_id_of(data))
-        if not isinstance(data, dict):
-            return {"error": "Invalid payload"}
-        device_id, name = data.get("device_id"), data.get("name")
-        for field, value in (("device_id", device_id), ("name", name)):
-            if not isinstance(value, str) or not 1 <= len(value) <= MAX_ID_LENGTH:
-                return {"error": f"Invalid {field}: must be 1..{MAX_ID_LENGTH} characters"}
-        previous = self._store.device(device_id)
-        if previous and previous["sid"] and previous["sid"] != sid:
-            self._device_by_sid.pop(previous["sid"], None)
-        self._store.upsert_device(device_id, name, data.get("executor_version"), data.get("capabilities"), sid)
-        self._device_by_sid[sid] = device_id
-        return {"success": True, "device_id": device_id}
-
-    async def _on_heartbeat(self, sid: str, data: Any = None) -> dict[str, Any]:
-        return await self.ack_delay.answer("device:heartbeat", sid, self._heartbeat(sid, data))
-
-    def _heartbeat(self, sid: str, data: Any) -> dict[str, Any]:
-        self._store.record("in", "device:heartbeat", data, sid=sid, device_id=self._device_id_of(data))
-        device_id = self._device_id_of(data)
-        if device_id is None or self._device_by_sid.get(sid) != device_id:
-            return {"error": "Device ID mismatch"}
-        self._store.heartbeat(device_id, data.get("running_task_ids"))
-        return {"success": True}
-
-    async def _on_progress(self, sid: str, data: Any = None) -> dict[str, Any]:
-        return await self._report("task:progress", sid, data, self._reports.apply_progress)
-
-    async def _on_complete(self, sid: str, data: Any = None) -> dict[str, Any]:
-        return await self._report("task:complete", sid, data, self._reports.apply_complete)
-
-    async def _report(self, event: str, sid: str, data: Any,
-                      apply: Callable[[dict[str, Any], dict[str, Any], str], None]) -> dict[str, Any]:
-        self._store.record("in", event, data, sid=sid, device_id=self._device_by_sid.get(sid))
-        subtask, error = self._subtask_for_report(sid, data)
-        if subtask is not None:
-            apply(subtask, data, sid)
-        ack = {"error": error} if subtask is None else {"success": True}
-        # The reports of one subtask are one stream: a client with flow control has at most one of them unanswered.
-        stream = (sid, repr(data.get("subtask_id")) if isinstance(data, dict) else None)
-        return await self.ack_delay.answer(event, stream, ack)
-
-    async def _on_unknown(self, event: str, sid: str, data: Any = None) -> None:
-        self._store.record("in", event, data, sid=sid, device_id=self._device_by_sid.get(sid))
-
-    def _subtask_for_report(self, sid: str, data: Any) -> tuple[dict[str, Any] | None, str]:
-        if not isinstance(data, dict):
-            return None, "Invalid payload"
-        subtask_id = data.get("subtask_id")
-        subtask = self._store.subtask(subtask_id) if isinstance(subtask_id, int) else None
-        if subtask is None:
-            return None, "Subtask not found"
-        device_id = self._device_by_sid.get(sid)
-        if device_id is None:
-            return None, "Device not registered"
-        if subtask["device_id"] != device_id:
-            return None, "Subtask does not belong to this device"
-        return subtask, ""
-
-    @staticmethod
-    def _device_id_of(data: Any) -> str | None:
-        value = data.get("device_id") if isinstance(data, dict) else None
-        return value if isinstance(value, str) else None
+    async def _on_event(self, event: str, sid: str, *args: Any) -> Any:
+        return await self.protocol.handle(event, sid, args)

@@ -11,7 +11,9 @@ from .auth import Authenticator
 from .config import Settings
 from .downloads import build_downloads_router
 from .executor_socket import ExecutorSocket
+from .legacy_device_protocol import LegacyDeviceProtocol
 from .message_size_guard import MessageSizeGuard
+from .responses_device_protocol import ResponsesDeviceProtocol
 from .scripted_model import router as scripted_model_router
 from .store import Store
 
@@ -24,13 +26,14 @@ def create_app(settings: Settings) -> MessageSizeGuard:
     sio = socketio.AsyncServer(async_mode="asgi", ping_interval=settings.ping_interval,
                                ping_timeout=settings.ping_timeout, max_http_buffer_size=MAX_MESSAGE_BYTES,
                                cors_allowed_origins=[])
-    sockets = ExecutorSocket(sio, store, auth, settings)
+    protocol = ResponsesDeviceProtocol if settings.responses else LegacyDeviceProtocol
+    sockets = ExecutorSocket(sio, store, auth, settings, protocol)
 
     api = FastAPI(title="wegent-dev-backend", version=__version__)
 
     @api.get("/")
     async def root() -> dict[str, str]:
-        return {"name": "wegent-dev-backend", "version": __version__}
+        return {"name": "wegent-dev-backend", "version": __version__, "protocol": settings.protocol}
 
     @api.get("/health")
     async def health() -> dict[str, str]:

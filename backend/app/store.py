@@ -63,6 +63,17 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_task ON events(task_id);
 """
 
+# Columns added after the first release, so databases written by an older dev backend keep working.
+_ADDED_COLUMNS = {
+    "devices": {"registration": "TEXT", "runtime_capacity": "TEXT"},
+    # message_id: what the newer backend dispatched; live_*: its streaming state (the real one keeps it in Redis:
+    # deltas appended, blocks; cleared by a terminal event, kept across disconnects).
+    "subtasks": {"message_id": "INTEGER", "live_text": "TEXT NOT NULL DEFAULT ''",
+                 "live_blocks": "TEXT NOT NULL DEFAULT '[]'"},
+}
+_JSON_COLUMNS = ("result", "live_blocks", "registration", "runtime_capacity")
+UNFINISHED_STATUSES = ("PENDING", "RUNNING")
+
 
 def _loads(text: str | None) -> Any:
     return None if text is None else json.loads(text)
@@ -79,6 +90,11 @@ class Store:
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        for table, columns in _ADDED_COLUMNS.items():
+            present = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            for column, declaration in columns.items():
+                if column not in present:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         # No socket survives a restart.
         self._db.execute("UPDATE devices SET sid = NULL")
 
@@ -113,20 +129,24 @@ class Store:
 
     # --- devices -------------------------------------------------------------------------------------------
 
-    def upsert_device(self, device_id: str, name: str, executor_version: Any, capabilities: Any, sid: str) -> None:
+    def upsert_device(self, device_id: str, name: str, executor_version: Any, capabilities: Any, sid: str,
+                      registration: dict[str, Any]) -> None:
+        """`registration`: the whole register payload, as the device sent it (or as validated)."""
         now = time.time()
         self._db.execute(
-            "INSERT INTO devices (device_id, name, executor_version, capabilities, sid, registered_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET name = excluded.name,"
+            "INSERT INTO devices (device_id, name, executor_version, capabilities, sid, registered_at, registration)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET name = excluded.name,"
             " executor_version = excluded.executor_version, capabilities = excluded.capabilities,"
-            " sid = excluded.sid, registered_at = excluded.registered_at",
+            " sid = excluded.sid, registered_at = excluded.registered_at, registration = excluded.registration",
             (device_id, name, None if executor_version is None else str(executor_version),
-             json.dumps(capabilities if isinstance(capabilities, list) else []), sid, now))
+             json.dumps(capabilities if isinstance(capabilities, list) else []), sid, now,
+             json.dumps(registration, default=repr)))
 
-    def heartbeat(self, device_id: str, running_task_ids: Any) -> None:
+    def heartbeat(self, device_id: str, running_task_ids: Any, runtime_capacity: dict[str, Any] | None = None) -> None:
         ids = [i for i in running_task_ids if _int_or_none(i) is not None] if isinstance(running_task_ids, list) else []
-        self._db.execute("UPDATE devices SET last_heartbeat = ?, running_task_ids = ? WHERE device_id = ?",
-                         (time.time(), json.dumps(ids), device_id))
+        self._db.execute(
+            "UPDATE devices SET last_heartbeat = ?, running_task_ids = ?, runtime_capacity = ? WHERE device_id = ?",
+            (time.time(), json.dumps(ids), json.dumps(runtime_capacity), device_id))
 
     def device(self, device_id: str) -> dict[str, Any] | None:
         row = self._db.execute("SELECT * FROM devices WHERE device_id = ?", (device_id,)).fetchone()
@@ -144,7 +164,9 @@ class Store:
     @staticmethod
     def _device_dict(row: sqlite3.Row) -> dict[str, Any]:
         return dict(row) | {"capabilities": _loads(row["capabilities"]),
-                            "running_task_ids": _loads(row["running_task_ids"])}
+                            "running_task_ids": _loads(row["running_task_ids"]),
+                            "registration": _loads(row["registration"]),
+                            "runtime_capacity": _loads(row["runtime_capacity"])}
 
     # --- tasks and subtasks --------------------------------------------------------------------------------
 
@@ -153,11 +175,12 @@ class Store:
                                   (title, device_id, json.dumps(spec), time.time()))
         return int(cursor.lastrowid)
 
-    def create_subtask(self, task_id: int, device_id: str, prompt: str) -> int:
+    def create_subtask(self, task_id: int, device_id: str, prompt: str, status: str = "PENDING",
+                       message_id: int | None = None) -> int:
         now = time.time()
         cursor = self._db.execute(
-            "INSERT INTO subtasks (task_id, device_id, prompt, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-            (task_id, device_id, prompt, now, now))
+            "INSERT INTO subtasks (task_id, device_id, prompt, status, message_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", (task_id, device_id, prompt, status, message_id, now, now))
         return int(cursor.lastrowid)
 
     def task(self, task_id: int) -> dict[str, Any] | None:
@@ -178,16 +201,19 @@ class Store:
 
     def update_subtask(self, subtask_id: int, **fields: Any) -> None:
         fields["updated_at"] = time.time()
-        if "result" in fields:
-            fields["result"] = json.dumps(fields["result"])
+        for column in _JSON_COLUMNS:
+            if column in fields:
+                fields[column] = json.dumps(fields[column])
         assignments = ", ".join(f"{name} = ?" for name in fields)
         self._db.execute(f"UPDATE subtasks SET {assignments} WHERE subtask_id = ?", (*fields.values(), subtask_id))
 
-    def fail_unfinished(self, device_id: str, error: str) -> list[int]:
-        """Fail the PENDING/RUNNING subtasks of a device; returns their ids."""
+    def fail_unfinished(self, device_id: str, error: str,
+                        statuses: tuple[str, ...] = UNFINISHED_STATUSES) -> list[int]:
+        """Fail the subtasks of a device that are in one of `statuses`; returns their ids."""
+        marks = ", ".join("?" for _ in statuses)
         rows = self._db.execute(
-            "SELECT subtask_id FROM subtasks WHERE device_id = ? AND status IN ('PENDING', 'RUNNING')",
-            (device_id,)).fetchall()
+            f"SELECT subtask_id FROM subtasks WHERE device_id = ? AND status IN ({marks})",
+            (device_id, *statuses)).fetchall()
         ids = [row["subtask_id"] for row in rows]
         for subtask_id in ids:
             self.update_subtask(subtask_id, status="FAILED", error_message=error, failed_by_disconnect=1)
@@ -195,4 +221,4 @@ class Store:
 
     @staticmethod
     def _subtask_dict(row: sqlite3.Row) -> dict[str, Any]:
-        return dict(row) | {"result": _loads(row["result"])}
+        return dict(row) | {"result": _loads(row["result"]), "live_blocks": _loads(row["live_blocks"])}

@@ -14,6 +14,7 @@ from typing import Any
 
 NAMESPACE = "/local-executor"
 NO_ANSWER = object()
+NO_DATA = object()
 
 
 class RawSocketIOClient:
@@ -24,6 +25,10 @@ class RawSocketIOClient:
         self._next_ack_id = 0
         self._acks: dict[int, asyncio.Future] = {}
         self._events: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        self._calls: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+        # Answers to the server's calls (events sent with an ack id), by event name; a call without one here
+        # is left unanswered.
+        self.answers: dict[str, Any] = {}
         self._connect_result: asyncio.Future | None = None
         self.closed = asyncio.Event()
         self.answer_pings = True
@@ -52,19 +57,29 @@ class RawSocketIOClient:
         except asyncio.TimeoutError:
             return ("timeout", NO_ANSWER)
 
-    async def emit(self, event: str, data: Any, ack: bool = True, timeout: float = 5.0) -> Any:
+    async def emit(self, event: str, data: Any = NO_DATA, ack: bool = True, timeout: float = 5.0,
+                   raw: bool = False) -> Any:
+        """Sends an event (with no argument when `data` is left out) and returns the first argument of its ack,
+        or with `raw` the ack's whole argument list (an empty ack is `[]`)."""
+        packet = [event] if data is NO_DATA else [event, data]
         if not ack:
-            await self.send_text(f"42{self._namespace}," + json.dumps([event, data]))
+            await self.send_text(f"42{self._namespace}," + json.dumps(packet))
             return None
         ack_id = self._next_ack_id
         self._next_ack_id += 1
         future = asyncio.get_running_loop().create_future()
         self._acks[ack_id] = future
-        await self.send_text(f"42{self._namespace},{ack_id}" + json.dumps([event, data]))
-        return await asyncio.wait_for(future, timeout)
+        await self.send_text(f"42{self._namespace},{ack_id}" + json.dumps(packet))
+        args = await asyncio.wait_for(future, timeout)
+        return args if raw else (args[0] if args else None)
 
     async def next_event(self, timeout: float = 5.0) -> tuple[str, Any]:
+        """The next event the server emitted without asking for an ack."""
         return await asyncio.wait_for(self._events.get(), timeout)
+
+    async def next_call(self, timeout: float = 5.0) -> tuple[str, Any]:
+        """The next event the server sent with an ack id (answered from `answers` if it names the event)."""
+        return await asyncio.wait_for(self._calls.get(), timeout)
 
     async def close(self) -> None:
         if self._writer is not None and not self._writer.is_closing():
@@ -146,13 +161,20 @@ class RawSocketIOClient:
             data = json.loads(rest) if rest else None
             self._connect_result.set_result(("connect" if kind == "0" else "connect_error", data))
         elif kind == "2":
-            event, *args = json.loads(rest[rest.index("["):])
-            self._events.put_nowait((event, args[0] if args else None))
+            bracket = rest.index("[")
+            event, *args = json.loads(rest[bracket:])
+            data = args[0] if args else None
+            if not rest[:bracket]:
+                self._events.put_nowait((event, data))
+                return
+            self._calls.put_nowait((event, data))
+            if event in self.answers:
+                answer = json.dumps([self.answers[event]])
+                asyncio.ensure_future(self.send_text(f"43{self._namespace},{rest[:bracket]}{answer}"))
         elif kind == "3":
             bracket = rest.index("[")
             future = self._acks.pop(int(rest[:bracket]), None)
             if future is not None and not future.done():
-                data = json.loads(rest[bracket:])
-                future.set_result(data[0] if data else None)
+                future.set_result(json.loads(rest[bracket:]))
         elif kind == "1":
             self.closed.set()

@@ -1,36 +1,22 @@
 import asyncio
-import itertools
 import unittest
 
-from backend_process import BackendProcess, HttpError
-from helpers import AsyncTestCase, connected_device, subtask_of, wait_until
+from backend_process import HttpError
+from helpers import LEGACY_BACKEND, BackendTestCase, result_event, subtask_of, wait_until
 
-_device_numbers = itertools.count(1)
 HELD = 300.0
 
 
-class AckDelayTests(AsyncTestCase):
+class AckDelayTests(BackendTestCase):
     """The dev-only slow-ack fault: events apply at once, their acks wait; held acks are counted per stream."""
 
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.backend = BackendProcess({"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.backend.close()
+    env = LEGACY_BACKEND
 
     def set_delay(self, seconds: float) -> dict:
         return self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": seconds})
 
     def acks(self) -> dict:
         return self.backend.request("GET", "/api/dev/acks")
-
-    async def device(self) -> tuple:
-        device_id = f"hw-ackdelay{next(_device_numbers):04d}"
-        client = await connected_device(self.backend, device_id)
-        self.addAsyncCleanup(client.close)
-        return client, device_id
 
     async def asyncSetUp(self) -> None:
         await super().asyncSetUp()
@@ -91,6 +77,29 @@ class AckDelayTests(AsyncTestCase):
         with self.assertRaises(HttpError) as refused:
             self.backend.request("GET", "/api/dev/acks", token=None)
         self.assertEqual(refused.exception.status, 401)
+
+
+class ResponsesAckDelayTests(BackendTestCase):
+    """The same fault on the newer backend: result events are one stream per subtask."""
+
+    async def test_result_event_acks_are_held_and_counted_per_subtask(self) -> None:
+        client, device_id = await self.device()
+        payload = await self.dispatch(client, device_id)
+        self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": HELD})
+        self.addCleanup(self.backend.request, "PUT", "/api/dev/acks", {"delay_seconds": 0})
+
+        def delta(text: str, offset: int) -> asyncio.Future:
+            event = result_event(payload, "response.output_text.delta", delta=text, offset=offset)
+            return asyncio.ensure_future(client.emit("response.output_text.delta", event, timeout=HELD))
+
+        pending = [delta("a", 0), delta("b", 1)]
+        await wait_until(lambda: self.backend.request("GET", "/api/dev/acks")["unanswered"] == 2,
+                         what="two acks held")
+        self.assertEqual(subtask_of(self.backend, payload["task_id"], payload["subtask_id"])["streamed_text"], "ab")
+        self.assertEqual(self.backend.request("GET", "/api/dev/acks")["max_unanswered"],
+                         {"response.output_text.delta": 2})
+        self.backend.request("PUT", "/api/dev/acks", {"delay_seconds": 0})
+        self.assertEqual(await asyncio.wait_for(asyncio.gather(*pending), 10), [{"success": True}] * 2)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,12 @@
 import unittest
 
 from backend_process import BackendProcess
-from helpers import AsyncTestCase, connected_device, wait_until
+from helpers import LEGACY, AsyncTestCase, connected_device, result_event, wait_until
 
 
 class PersistenceTests(AsyncTestCase):
     async def test_state_survives_a_restart(self) -> None:
-        backend = BackendProcess()
+        backend = BackendProcess(LEGACY)
         self.addCleanup(backend.close)
         backend.start()
         client = await connected_device(backend, "hw-persist")
@@ -33,6 +33,32 @@ class PersistenceTests(AsyncTestCase):
         next_ids = backend.request("POST", "/api/tasks", {"prompt": "and me"})
         self.assertGreater(next_ids["task_id"], ids["task_id"])
         self.assertGreater(next_ids["subtask_id"], ids["subtask_id"])
+
+
+    async def test_the_streaming_state_survives_a_restart(self) -> None:
+        """The newer backend keeps streamed text in Redis, which outlives a backend restart: a final event with
+        no output after the restart stores what was streamed before it."""
+        backend = BackendProcess()
+        self.addCleanup(backend.close)
+        backend.start()
+        client = await connected_device(backend, "hw-persist-responses")
+        backend.request("POST", "/api/tasks", {"prompt": "remember me"})
+        _, payload = await client.next_event()
+        await client.emit("response.output_text.delta",
+                          result_event(payload, "response.output_text.delta", delta="kept", offset=0))
+        await client.close()
+
+        backend.stop()
+        backend.start()
+
+        again = await connected_device(backend, "hw-persist-responses")
+        self.addAsyncCleanup(again.close)
+        self.assertEqual(await again.emit("response.completed", result_event(payload, "response.completed",
+                                                                            response={"output": []})),
+                         {"success": True})
+        subtask = backend.request("GET", f"/api/tasks/{payload['task_id']}")["subtasks"][0]
+        self.assertEqual((subtask["status"], subtask["result"]["value"], subtask["streamed_text"]),
+                         ("COMPLETED", "kept", "kept"))
 
 
 class OnlineWindowTests(AsyncTestCase):

@@ -1,35 +1,15 @@
 import asyncio
-import itertools
 import unittest
 
-from backend_process import BackendProcess, HttpError
-from helpers import AsyncTestCase, connected_device, event_names, subtask_of, wait_until
+from backend_process import HttpError
+from helpers import LEGACY_BACKEND, BackendTestCase, capacity, connected_device, event_names, subtask_of, wait_until
 from raw_socketio import RawSocketIOClient
 
-_device_numbers = itertools.count(1)
 
+class LegacyDeviceProtocolTests(BackendTestCase):
+    """The January backend (WEGENT_DEV_PROTOCOL=legacy), as the dev backend always spoke it."""
 
-class DeviceProtocolTests(AsyncTestCase):
-    @classmethod
-    def setUpClass(cls) -> None:
-        cls.backend = BackendProcess({"WEGENT_DEV_MODEL_URL": "http://127.0.0.1:9/model"}).start()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        cls.backend.close()
-
-    async def device(self) -> tuple[RawSocketIOClient, str]:
-        device_id = f"hw-test{next(_device_numbers):06d}"
-        client = await connected_device(self.backend, device_id)
-        self.addAsyncCleanup(client.close)
-        return client, device_id
-
-    async def dispatch(self, client: RawSocketIOClient, device_id: str, **body: object) -> dict:
-        ids = self.backend.request("POST", "/api/tasks", {"prompt": "say hello", "device_id": device_id} | body)
-        event, payload = await client.next_event()
-        self.assertEqual(event, "task:execute")
-        self.assertEqual((payload["task_id"], payload["subtask_id"]), (ids["task_id"], ids["subtask_id"]))
-        return payload
+    env = LEGACY_BACKEND
 
     @staticmethod
     def report(payload: dict, status: str, value: str, **extra: object) -> dict:
@@ -53,6 +33,39 @@ class DeviceProtocolTests(AsyncTestCase):
         for bad in ({"device_id": "", "name": "n"}, {"device_id": "x" * 101, "name": "n"},
                     {"device_id": "ok", "name": None}, "not a dict"):
             self.assertIn("error", await client.emit("device:register", bad), bad)
+
+    async def test_it_takes_what_a_new_executor_sends(self) -> None:
+        """Unknown keys were ignored: a new executor's register and heartbeat (even a capacity the newer backend
+        would refuse) are accepted."""
+        client, device_id = await self.device()
+        new_keys = {"device_type": "local", "bind_shell": "claudecode", "executor_version": "v" * 60,
+                    "runtime_instance_id": "rt-1", "client_ip": "127.0.0.1", "runtime_transfer_host": "127.0.0.1",
+                    "runtime_features": {"schemaVersion": 1}}
+        ack = await client.emit("device:register", {"device_id": device_id, "name": "Linux - box"} | new_keys)
+        self.assertEqual(ack, {"success": True, "device_id": device_id})
+        for runtime_capacity in (capacity("7"), capacity("7") | {"active": 3}):
+            heartbeat = {"device_id": device_id, "running_task_ids": [7], "runtime_instance_id": "rt-2",
+                         "runtime_capacity": runtime_capacity}
+            self.assertEqual(await client.emit("device:heartbeat", heartbeat), {"success": True})
+
+    async def test_the_generation_probes_and_empty_acks(self) -> None:
+        client, device_id = await self.device()
+        self.assertEqual(await client.emit("task:progress", {"subtask_id": 0}, raw=True),
+                         [{"error": "Missing subtask_id"}])
+        payload = await self.dispatch(client, device_id)
+        for event in ("response.created", "response.completed", "error"):
+            envelope = {"task_id": payload["task_id"], "subtask_id": payload["subtask_id"], "data": {}}
+            self.assertEqual(await client.emit(event, {}, raw=True), [])
+            self.assertEqual(await client.emit(event, envelope, raw=True), [])
+        self.assertEqual(subtask_of(self.backend, payload["task_id"], payload["subtask_id"])["status"], "PENDING")
+        # Nor does the January backend call the device after it registered.
+        self.assertEqual(self.backend.request("GET", "/api/events?event=device:sync_capabilities"), [])
+
+    async def test_an_unknown_api_key_is_an_invalid_token(self) -> None:
+        client = RawSocketIOClient()
+        self.addAsyncCleanup(client.close)
+        self.assertEqual(await client.connect(self.backend.port, {"token": "wg-unknown"}),
+                         ("connect_error", {"message": "Invalid or expired token"}))
 
     async def test_register_then_heartbeat_shows_the_device_online(self) -> None:
         client, device_id = await self.device()
@@ -271,8 +284,8 @@ class DeviceProtocolTests(AsyncTestCase):
         await client.emit("some:unknown", {"x": 1}, ack=False)
         await client.emit("task:complete", self.report(payload, "COMPLETED", "abcd"))
         events = self.backend.request("GET", f"/api/events?since={before}")
-        mine = [(e["direction"], e["event"]) for e in events if e["device_id"] == device_id
-                or e["sid"] == events[0]["sid"]]
+        sid = next(e["sid"] for e in events if e["event"] == "device:register" and e["device_id"] == device_id)
+        mine = [(e["direction"], e["event"]) for e in events if e["device_id"] == device_id or e["sid"] == sid]
         self.assertEqual(mine, [("in", "connect"), ("in", "device:register"), ("out", "task:execute"),
                                 ("in", "task:progress"), ("in", "task:progress"), ("in", "task:progress"),
                                 ("in", "some:unknown"), ("in", "task:complete")])

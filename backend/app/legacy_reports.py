@@ -1,4 +1,4 @@
-"""How task:progress and task:complete change a subtask, as the real backend does it.
+"""How task:progress and task:complete change a subtask, as the January backend (PROTOCOL.md) does it.
 
 The backend streams to the user the part of `result.value` past what it already sent (an offset), so a value
 that does not extend what was streamed garbles the user's view: that is recorded as `stream_mismatch`.
@@ -14,7 +14,7 @@ from .store import FINAL_STATUSES, Store
 KNOWN_STATUSES = ("PENDING", "RUNNING", *FINAL_STATUSES)
 
 
-class ReportApplier:
+class LegacyReportApplier:
     def __init__(self, store: Store) -> None:
         self._store = store
 
