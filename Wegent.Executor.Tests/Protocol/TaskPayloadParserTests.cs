@@ -284,6 +284,8 @@ public class TaskPayloadParserTests
     [InlineData("""{"task_id": 1, "subtask_id": 2, "prompt": "x"}""")]
     [InlineData("""{"task_id": 1, "subtask_id": 2, "prompt": "x", "mcp_servers": [], "bot": [{"mcp_servers": {}}]}""")]
     [InlineData("""{"task_id": 1, "subtask_id": 2, "prompt": "x", "mcp_servers": null, "bot": [{"mcp_servers": null}]}""")]
+    [InlineData("""{"task_id": 1, "subtask_id": 2, "prompt": "x", "mcp_servers": [null], "bot": [{"mcpServers": {"mcpServers": {}}}]}""")]
+    [InlineData("""{"task_id": 1, "subtask_id": 2, "prompt": "x", "bot": [{"mcp_servers": {"fs": null}}]}""")]
     public void No_servers_read_as_none(string payload) => Assert.Null(TaskPayloadParser.ParseExecute(Json(payload)).Value!.McpServers);
 
     [Fact]

@@ -49,7 +49,7 @@ internal static class McpServerDeclarations
     {
         foreach (var key in BotKeys)
         {
-            if (map[key] is JsonObject { Count: > 0 } inner) return (inner, $"{path}.{key}");
+            if (map[key] is JsonObject inner && (inner.Count > 0 || map.Count == 1)) return (inner, $"{path}.{key}");
         }
 
         return (map, path);
@@ -57,6 +57,7 @@ internal static class McpServerDeclarations
 
     private static void AddListEntry(JsonNode? entry, string path, JsonObject servers, PayloadReader reader)
     {
+        if (entry is null) return;
         if (entry is not JsonObject server)
         {
             reader.Error(path, entry, "a server ({\"name\", \"type\", \"url\", ...})");
@@ -84,6 +85,7 @@ internal static class McpServerDeclarations
 
     private static void AddServer(string name, JsonNode? server, string path, JsonObject servers, PayloadReader reader)
     {
+        if (server is null) return;
         if (server is not JsonObject config)
         {
             reader.Error(path, server, "a server object");
