@@ -1,5 +1,6 @@
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
+using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 using Wegent.Executor.Tests.TestSupport;
@@ -92,5 +93,72 @@ public sealed class AgentSetupTests : IDisposable
 
         Assert.Equal("session-1", _setup.Create(Task(), Workspace).ResumeSessionId);
         Assert.Null(_setup.Create(Task(""", "new_session": true"""), Workspace).ResumeSessionId);
+    }
+    [Fact]
+    public void The_top_level_system_prompt_of_a_newer_backend_comes_before_bot_0s()
+    {
+        var request = _setup.Create(Task(""", "system_prompt": "Team prompt.", "bot": [{"system_prompt": "Bot prompt."}]"""), Workspace);
+
+        Assert.Equal("Team prompt.", request.SystemPrompt);
+    }
+
+    [Fact]
+    public void Mcp_servers_of_a_newer_backend_reach_the_config_file_with_placeholders_filled()
+    {
+        var request = _setup.Create(Task("""
+            , "user_name": "alice",
+              "bot": [{"mcp_servers": [{"name": "fs", "type": "http", "url": "http://mcp/fs", "headers": {"X-User": "${{user.user_name}}"}}]}],
+              "mcp_servers": [{"name": "kb", "type": "streamable-http", "url": "http://mcp/kb?task=${{task_id}}", "auth": {"A": "b"}}]
+            """), Workspace);
+
+        Assert.Equal(
+            """{"mcpServers":{"fs":{"type":"http","url":"http://mcp/fs","headers":{"X-User":"alice"}},"kb":{"type":"http","url":"http://mcp/kb?task=7","headers":{"A":"b"}}}}""",
+            File.ReadAllText(request.McpConfigPath!));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("ClaudeCode")]
+    [InlineData("claudecode")]
+    public void A_claude_code_bot_is_run(string? shellType) =>
+        AgentSetup.EnsureSupported(Task(shellType is null ? "" : $$""", "bot": [{"shell_type": "{{shellType}}"}]"""));
+
+    [Theory]
+    [InlineData("Agno")]
+    [InlineData("Dify")]
+    [InlineData("Codex")]
+    public void A_bot_for_another_agent_is_refused_naming_its_shell(string shellType)
+    {
+        var error = Assert.Throws<WorkspaceException>(() => AgentSetup.EnsureSupported(Task($$""", "bot": [{"name": "helper", "shell_type": "{{shellType}}"}]""")));
+
+        Assert.Equal($"This executor runs Claude Code only, and bot 'helper' has shell type '{shellType}'. Run the task on an executor for {shellType}, "
+            + "or give the bot the ClaudeCode shell.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_task_for_another_agent_fails_before_its_workspace_is_prepared_and_the_agent_never_runs()
+    {
+        var agent = new CountingAgent();
+        await using var harness = new RunnerHarness(agent);
+
+        await harness.Runner.RunAsync(Task(""", "bot": [{"name": "helper", "shell_type": "Agno"}]"""), new RunControl());
+        await harness.Delivery.WhenAllDeliveredAsync(CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
+
+        Assert.Equal(0, agent.Runs);
+        var final = harness.Channel.Sent.Last().Payload.ToJsonString();
+        Assert.Contains("This executor runs Claude Code only", final, StringComparison.Ordinal);
+        Assert.Contains("Agno", final, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(harness.Home, "workspace", "7")));
+    }
+
+    private sealed class CountingAgent : IAgent
+    {
+        public int Runs { get; private set; }
+
+        public Task<AgentOutcome> RunAsync(AgentRequest request, IAgentObserver observer, CancellationToken cancellationToken)
+        {
+            Runs++;
+            return System.Threading.Tasks.Task.FromResult(new AgentOutcome(AgentOutcomeStatus.Succeeded, "done", null));
+        }
     }
 }

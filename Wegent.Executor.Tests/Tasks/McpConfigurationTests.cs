@@ -11,24 +11,17 @@ public class McpConfigurationTests
 
     private static string? NoVariables(string name) => null;
 
-    private static JsonObject Bot(string json) => JsonNode.Parse(json)!.AsObject();
+    private static JsonObject Servers(string json) => JsonNode.Parse(json)!.AsObject();
 
     private const string Server = """
         {"github": {"command": "gh-mcp", "args": ["--user", "${{user.name}}", "--task=${{ task_id }}"],
                     "env": {"TOKEN": "${{user.git_token}}", "LEAD": "${{bot.0.name}}", "FLAG": "${{new_session}}"}, "timeout": 5}}
         """;
 
-    [Theory]
-    [InlineData("mcp_servers", null)]
-    [InlineData("mcpServers", null)]
-    [InlineData("mcp_servers", "mcpServers")]
-    [InlineData("mcpServers", "mcp_servers")]
-    [InlineData("mcp_servers", "mcp_servers")]
-    public void Reads_every_spelling_and_fills_placeholders_from_the_task(string key, string? wrapper)
+    [Fact]
+    public void Fills_placeholders_from_the_task_and_keeps_other_values()
     {
-        var servers = wrapper is null ? Server : $$"""{"{{wrapper}}": {{Server}}}""";
-
-        var config = McpConfiguration.Build(Bot($$"""{"{{key}}": {{servers}}}"""), Task, NoVariables);
+        var config = McpConfiguration.Build(Servers(Server), Task, NoVariables);
 
         var github = config!["mcpServers"]!["github"]!;
         Assert.Equal("""["--user","alice","--task=42"]""", github["args"]!.ToJsonString());
@@ -39,11 +32,22 @@ public class McpConfigurationTests
         Assert.Single(config.AsObject());
     }
 
+    [Theory]
+    [InlineData("""{"user": {"user_name": "jan"}}""", "jan", "${{user.name}}")]
+    [InlineData("""{"user": {"name": "alice"}, "user_name": "alice"}""", "alice", "alice")]
+    [InlineData("""{"user": {}, "user_name": "bob"}""", "bob", "bob")]
+    public void The_user_name_is_found_in_a_january_payload_and_in_a_newer_one(string task, string userName, string name)
+    {
+        var config = McpConfiguration.Build(Servers("""{"s": {"args": ["${{user.user_name}}", "${{user.name}}"]}}"""), JsonNode.Parse(task)!.AsObject(), NoVariables);
+
+        Assert.Equal([userName, name], config!["mcpServers"]!["s"]!["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+    }
+
     [Fact]
     public void A_placeholder_that_leads_nowhere_is_kept_as_written()
     {
         var config = McpConfiguration.Build(
-            Bot("""{"mcp_servers": {"s": {"url": "http://h/${{user.missing}}/${{user}}/${{bot.7.name}}"}}}"""), Task, NoVariables);
+            Servers("""{"s": {"url": "http://h/${{user.missing}}/${{user}}/${{bot.7.name}}"}}"""), Task, NoVariables);
 
         Assert.Equal("http://h/${{user.missing}}/${{user}}/${{bot.7.name}}", config!["mcpServers"]!["s"]!["url"]!.GetValue<string>());
     }
@@ -56,29 +60,25 @@ public class McpConfigurationTests
         var encrypted = Convert.ToBase64String(aes.EncryptCbc("ghp_secret"u8, System.Text.Encoding.UTF8.GetBytes(TaskSecrets.DefaultIv)));
         var task = JsonNode.Parse($$$"""{"user": {"git_token": "{{{encrypted}}}"}}""")!.AsObject();
 
-        var config = McpConfiguration.Build(Bot("""{"mcp_servers": {"s": {"headers": {"Authorization": "Bearer ${{user.git_token}}"}}}}"""), task, NoVariables);
+        var config = McpConfiguration.Build(Servers("""{"s": {"headers": {"Authorization": "Bearer ${{user.git_token}}"}}}"""), task, NoVariables);
 
         Assert.Equal("Bearer ghp_secret", config!["mcpServers"]!["s"]!["headers"]!["Authorization"]!.GetValue<string>());
     }
 
-    [Theory]
-    [InlineData("""{}""")]
-    [InlineData("""{"mcp_servers": null}""")]
-    [InlineData("""{"mcp_servers": {}}""")]
-    [InlineData("""{"mcp_servers": "not an object"}""")]
-    public void No_servers_give_no_config(string bot)
+    [Fact]
+    public void No_servers_give_no_config()
     {
-        Assert.Null(McpConfiguration.Build(Bot(bot), Task, NoVariables));
+        Assert.Null(McpConfiguration.Build(Servers("{}"), Task, NoVariables));
         Assert.Null(McpConfiguration.Build(null, Task, NoVariables));
     }
 
     [Fact]
     public void The_task_payload_is_not_changed()
     {
-        var bot = Bot("""{"mcp_servers": {"s": {"args": ["${{user.name}}"]}}}""");
+        var servers = Servers("""{"s": {"args": ["${{user.name}}"]}}""");
 
-        McpConfiguration.Build(bot, Task, NoVariables);
+        McpConfiguration.Build(servers, Task, NoVariables);
 
-        Assert.Equal("${{user.name}}", bot["mcp_servers"]!["s"]!["args"]![0]!.GetValue<string>());
+        Assert.Equal("${{user.name}}", servers["s"]!["args"]![0]!.GetValue<string>());
     }
 }

@@ -43,6 +43,7 @@ public sealed class TaskIntakeFuzzTests : IAsyncDisposable
         Assert.Contains(KnownStatuses.Completed, statuses);
         Assert.Contains(KnownStatuses.Failed, statuses);
         Assert.DoesNotContain(log.Lines, line => line.Contains("unexpected error", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, line => line.Contains("could not run", StringComparison.Ordinal));
     }
 
     private HashSet<long> AnsweredSubtasks() =>
@@ -71,13 +72,21 @@ public sealed class TaskIntakeFuzzTests : IAsyncDisposable
         }
 
         var payload = new JsonObject();
-        foreach (var key in (string[])["task_id", "subtask_id", "prompt", "task_title", "git_url", "branch_name", "new_session", "bot", "attachments", "user"])
+        foreach (var key in (string[])["task_id", "subtask_id", "prompt", "task_title", "git_url", "branch_name", "new_session", "bot", "attachments", "user",
+                     "workspace", "system_prompt", "skill_names", "skill_refs", "mcp_servers", "model_config"])
         {
             if (random.Next(6) == 0) continue;
             payload[key] = key switch
             {
                 "task_id" or "subtask_id" when random.Next(3) > 0 => 1_000_000 + (index * 2) + (key == "task_id" ? random.Next(5) : 0),
+                "prompt" when random.Next(4) == 0 => new JsonArray(
+                    new JsonObject { ["type"] = "input_text", ["text"] = Text(random) },
+                    new JsonObject { ["type"] = OddValue(random, 0), ["image_url"] = OddValue(random, 0) },
+                    new JsonObject { ["type"] = "input_image", ["image_url"] = "data:image/png;base64,iVBORw0KGgo=" },
+                    OddValue(random, 0)),
                 "prompt" when random.Next(3) > 0 => Text(random),
+                "workspace" when random.Next(2) == 0 => new JsonObject { ["repository"] = new JsonObject { ["gitUrl"] = OddValue(random, 0) }, ["branch"] = OddValue(random, 0) },
+                "skill_refs" or "mcp_servers" when random.Next(2) == 0 => new JsonObject { ["x"] = new JsonObject { ["skill_id"] = OddValue(random, 0), ["name"] = OddValue(random, 0) } },
                 "bot" when random.Next(2) == 0 => new JsonArray(new JsonObject { ["agent_config"] = OddValue(random, 0), ["skills"] = OddValue(random, 0) }),
                 _ => OddValue(random, depth: 0),
             };

@@ -76,6 +76,55 @@ public sealed class TaskWorkspacePreparerTests : IAsyncLifetime
         Assert.Null(prepared.Prompt);
     }
 
+    [Fact]
+    public async Task A_newer_backends_task_gets_its_repository_from_the_workspace_and_its_images_and_attachments_as_files()
+    {
+        _backend.Answer("/api/attachments/55/executor-download", "spec");
+        var png = Convert.ToBase64String([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var request = TestTasks.Request(new JsonObject
+        {
+            ["git_url"] = null,
+            ["branch_name"] = null,
+            ["workspace"] = new JsonObject { ["repository"] = new JsonObject { ["gitUrl"] = _git.UrlOf("hello.git"), ["branchName"] = null } },
+            ["user"] = new JsonObject { ["name"] = "octo", ["git_login"] = "octo", ["git_token"] = Token },
+            ["user_name"] = "octo",
+            ["prompt"] = new JsonArray(
+                new JsonObject { ["type"] = "input_text", ["text"] = "[Attachment: spec.md | ID: 55 | File Path(already in sandbox): /home/user/7:executor:attachments/69/spec.md]" },
+                new JsonObject { ["type"] = "input_image", ["image_url"] = "data:image/png;base64," + png },
+                new JsonObject { ["type"] = "input_text", ["text"] = "Implement the spec as drawn." }),
+            ["attachments"] = new JsonArray(new JsonObject { ["id"] = 55, ["original_filename"] = "spec.md", ["mime_type"] = "text/markdown", ["file_size"] = 4, ["subtask_id"] = 69 }),
+        });
+
+        var prepared = await Preparer().PrepareAsync(request, CancellationToken.None);
+
+        var attachments = Path.Combine(Root, "7", "attachments", "70");
+        Assert.Equal(Path.Combine(Root, "7", "hello"), prepared.RepositoryDirectory);
+        Assert.StartsWith($"[Attachment: spec.md | ID: 55 | Local File Path: {Path.Combine(attachments, "spec.md")}]\n\n[Image 1: {Path.Combine(attachments, "image-1.png")}]\n\n"
+            + "Implement the spec as drawn.\n\nThe user attached an image", prepared.Prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Downloads_go_to_the_configured_backend_never_to_the_backend_url_of_the_payload()
+    {
+        await using var hostile = new FakeBackendHttp();
+        _backend.Answer("/api/attachments/5/executor-download", "data");
+        var request = TestTasks.Request(new JsonObject
+        {
+            ["backend_url"] = hostile.Url.ToString(),
+            ["team_namespace"] = "team-a",
+            ["skill_names"] = new JsonArray("review", "pdf"),
+            ["skill_refs"] = new JsonObject { ["pdf"] = new JsonObject { ["skill_id"] = 101, ["namespace"] = "team-a" } },
+            ["attachments"] = new JsonArray(new JsonObject { ["id"] = 5, ["original_filename"] = "a.txt" }),
+        });
+
+        await Preparer().PrepareAsync(request, CancellationToken.None);
+
+        Assert.Empty(hostile.Requests);
+        Assert.Equal(["/api/v1/kinds/skills?name=review&namespace=team-a", "/api/v1/kinds/skills/101/download?namespace=team-a&task_id=7", "/api/attachments/5/executor-download"],
+            _backend.Requests.Select(r => r.PathAndQuery));
+        Assert.All(_backend.Requests, r => Assert.Equal("Bearer " + TestTasks.AuthToken, r.Authorization));
+    }
+
     [Theory]
     [InlineData("https://example.com/owner/..")]
     [InlineData("https://example.com/owner/-x.git")]

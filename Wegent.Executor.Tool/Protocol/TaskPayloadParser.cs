@@ -1,6 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Wegent.Executor.Protocol;
@@ -32,37 +29,40 @@ public static class TaskPayloadParser
         if (subtaskIdError is not null) return Fail(subtaskIdError);
         if (taskIdError is not null) return Fail(taskIdError);
 
-        if (!TryReadString(obj, "prompt", out var prompt, out var promptError)) return Fail(promptError);
-        if (prompt is null) return Fail("prompt is missing: expected the text to send to the agent");
+        var reader = new PayloadReader();
+        var (prompt, promptParts) = PromptContent.Read(obj, reader);
+        if (prompt is null) return Fail(reader.Errors[0]);
         if (prompt.Length > MaxPromptLength) return Fail($"prompt is {prompt.Length} characters, over the {MaxPromptLength} limit");
 
-        var errors = new List<string>();
-        string? Optional(string key)
-        {
-            if (TryReadString(obj, key, out var value, out var error)) return value;
-            errors.Add(error);
-            return null;
-        }
+        var (bot, botObject, botSkills) = ReadBot(obj, reader);
+        var workspace = reader.Object(obj, "workspace", "workspace");
+        var repository = reader.Object(workspace, "repository", "workspace.repository");
+        string? Text(JsonObject? owner, string key, string path) => NullIfBlank(reader.String(owner, key, path));
 
         var request = new TaskRequest
         {
             TaskId = taskId!.Value,
             SubtaskId = subtaskId!.Value,
             Prompt = prompt,
-            TaskTitle = Truncate(Optional("task_title") ?? ""),
-            SubtaskTitle = Truncate(Optional("subtask_title") ?? ""),
-            GitUrl = NullIfBlank(Optional("git_url")),
-            GitRepo = NullIfBlank(Optional("git_repo")),
-            BranchName = NullIfBlank(Optional("branch_name")),
-            AuthToken = NullIfBlank(Optional("auth_token")),
-            NewSession = ReadBool(obj, "new_session", errors),
-            Bot = ReadBot(obj, errors),
-            MessageId = ReadOptionalId(obj, "message_id", errors),
-            ModelConfig = ReadOptionalObject(obj, "model_config", errors),
+            PromptParts = promptParts,
+            SystemPrompt = Text(obj, "system_prompt", "system_prompt") ?? bot?.SystemPrompt,
+            TaskTitle = Truncate(reader.String(obj, "task_title", "task_title") ?? ""),
+            SubtaskTitle = Truncate(reader.String(obj, "subtask_title", "subtask_title") ?? ""),
+            GitUrl = Text(obj, "git_url", "git_url") ?? Text(repository, "gitUrl", "workspace.repository.gitUrl"),
+            GitRepo = Text(obj, "git_repo", "git_repo") ?? Text(repository, "gitRepo", "workspace.repository.gitRepo"),
+            BranchName = Text(obj, "branch_name", "branch_name") ?? Text(repository, "branchName", "workspace.repository.branchName")
+                ?? Text(workspace, "branch", "workspace.branch"),
+            AuthToken = Text(obj, "auth_token", "auth_token"),
+            NewSession = reader.Bool(obj, "new_session"),
+            Bot = bot,
+            Skills = SkillRequests.Read(obj, botObject, botSkills, reader),
+            McpServers = McpServerDeclarations.Read(obj, botObject, reader),
+            MessageId = reader.OptionalId(obj, "message_id", "message_id"),
+            ModelConfig = reader.Object(obj, "model_config", "model_config"),
             FromResponsesApiBackend = obj.ContainsKey("model_config") || obj.ContainsKey("collaboration_model"),
             Raw = obj,
         };
-        return errors.Count > 0 ? Fail(string.Join("; ", errors)) : new(request, null, taskId, subtaskId);
+        return reader.Errors.Count > 0 ? Fail(string.Join("; ", reader.Errors)) : new(request, null, taskId, subtaskId);
     }
 
     public static ParseResult<TaskCancelRequest> ParseCancel(JsonNode? payload)
@@ -90,189 +90,29 @@ public static class TaskPayloadParser
         return null;
     }
 
-    private static long? ReadId(JsonObject obj, string key, out string? error)
+    private static long? ReadId(JsonObject obj, string key, out string? error) => PayloadReader.Id(obj[key], key, out error);
+
+    private static (BotConfig? Bot, JsonObject? Object, IReadOnlyList<string> Skills) ReadBot(JsonObject obj, PayloadReader reader)
     {
-        error = null;
-        var node = obj[key];
-        // Read numbers through their JSON text: a JsonValue built in code (e.g. from an int) does not convert to long.
-        long? value = node switch
-        {
-            JsonValue v when v.GetValueKind() == JsonValueKind.Number => IntegralNumber(v.ToJsonString()),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String && TryGetString(v, out var text)
-                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            _ => null,
-        };
-
-        if (value is > 0) return value;
-        error = node is null
-            ? $"{key} is missing: expected a positive integer"
-            : $"{key} is {Shorten(JsonText(node))}: expected a positive integer";
-        return null;
-    }
-
-    /// <summary>An id that may be absent or null; present, it must be a positive integer.</summary>
-    private static long? ReadOptionalId(JsonObject obj, string key, List<string> errors)
-    {
-        if (obj[key] is null) return null;
-        var id = ReadId(obj, key, out var error);
-        if (error is not null) errors.Add(error);
-        return id;
-    }
-
-    private static JsonObject? ReadOptionalObject(JsonObject obj, string key, List<string> errors)
-    {
-        switch (obj[key])
-        {
-            case null:
-                return null;
-            case JsonObject value:
-                return value;
-            case var other:
-                errors.Add($"{key} is {Describe(other)}: expected an object");
-                return null;
-        }
-    }
-
-    private static long? IntegralNumber(string json)
-    {
-        if (long.TryParse(json, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return whole;
-        return double.TryParse(json, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15
-            ? (long)d
-            : null;
-    }
-
-    private static bool TryReadString(JsonObject obj, string key, out string? value, out string error)
-    {
-        error = "";
-        value = null;
-        var node = obj[key];
-        if (node is null) return true;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
-        {
-            if (TryGetString(v, out value)) return true;
-            error = $"{key} is {Describe(node)}: expected text";
-            return false;
-        }
-
-        error = $"{key} is {Describe(node)}: expected a string";
-        return false;
-    }
-
-    private static bool ReadBool(JsonObject obj, string key, List<string> errors)
-    {
-        var node = obj[key];
-        if (node is null) return false;
-        if (node is JsonValue v && v.TryGetValue<bool>(out var b)) return b;
-        errors.Add($"{key} is {Describe(node)}: expected true or false");
-        return false;
-    }
-
-    private static BotConfig? ReadBot(JsonObject obj, List<string> errors)
-    {
-        var node = obj["bot"];
-        if (node is null) return null;
-        if (node is not JsonArray bots)
-        {
-            errors.Add($"bot is {Describe(node)}: expected a list of bots");
-            return null;
-        }
-
-        if (bots.Count == 0) return null;
+        if (reader.Array(obj, "bot", "bot", "a list of bots") is not { Count: > 0 } bots) return (null, null, []);
         if (bots[0] is not JsonObject bot)
         {
-            errors.Add($"bot[0] is {Describe(bots[0])}: expected an object");
-            return null;
+            reader.Error("bot[0]", bots[0], "an object");
+            return (null, null, []);
         }
 
-        string? BotString(string key)
+        var agentConfig = reader.Object(bot, "agent_config", "bot[0].agent_config");
+        var config = new BotConfig
         {
-            if (TryReadString(bot, key, out var value, out var error)) return value;
-            errors.Add("bot[0]." + error);
-            return null;
-        }
-
-        JsonObject? env = null;
-        switch (bot["agent_config"])
-        {
-            case null:
-                break;
-            case JsonObject agentConfig when agentConfig["env"] is null or JsonObject:
-                env = agentConfig["env"] as JsonObject;
-                break;
-            case JsonObject agentConfig:
-                errors.Add($"bot[0].agent_config.env is {Describe(agentConfig["env"])}: expected an object");
-                break;
-            default:
-                errors.Add($"bot[0].agent_config is {Describe(bot["agent_config"])}: expected an object");
-                break;
-        }
-
-        var skills = new List<string>();
-        if (bot["skills"] is JsonArray skillNodes)
-        {
-            foreach (var skill in skillNodes)
-            {
-                if (skill is JsonValue s && s.GetValueKind() == JsonValueKind.String && TryGetString(s, out var name)) skills.Add(name);
-                else errors.Add($"bot[0].skills holds {Describe(skill)}: expected skill names");
-            }
-        }
-
-        return new BotConfig
-        {
-            Name = BotString("name"),
-            ShellType = BotString("shell_type"),
-            SystemPrompt = NullIfBlank(BotString("system_prompt")),
-            AgentEnv = env,
-            McpServers = bot["mcp_servers"],
-            Skills = skills,
+            Name = reader.String(bot, "name", "bot[0].name"),
+            ShellType = NullIfBlank(reader.String(bot, "shell_type", "bot[0].shell_type")),
+            SystemPrompt = NullIfBlank(reader.String(bot, "system_prompt", "bot[0].system_prompt")),
+            AgentEnv = reader.Object(agentConfig, "env", "bot[0].agent_config.env"),
         };
+        return (config, bot, reader.Names(bot, "skills", "bot[0].skills"));
     }
 
-    private static string Describe(JsonNode? node) => node switch
-    {
-        null => "null",
-        JsonObject => "an object",
-        JsonArray => "a list",
-        JsonValue v => v.GetValueKind() switch
-        {
-            JsonValueKind.String when !TryGetString(v, out _) => "a string that is not valid Unicode (a lone surrogate)",
-            JsonValueKind.String => $"the string {Shorten(v.ToJsonString())}",
-            JsonValueKind.Number => $"the number {Shorten(v.ToJsonString())}",
-            JsonValueKind.True or JsonValueKind.False => $"the boolean {v.ToJsonString()}",
-            _ => Shorten(v.ToJsonString()),
-        },
-        _ => "an unknown value",
-    };
-
-    /// <summary>A JSON escape can encode a lone UTF-16 surrogate, which reads as no .NET string (it throws).</summary>
-    private static bool TryGetString(JsonValue value, [NotNullWhen(true)] out string? text)
-    {
-        try
-        {
-            text = value.GetValue<string>();
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            text = null;
-            return false;
-        }
-    }
-
-    /// <summary>The node as JSON for a message; a lone surrogate inside makes it unwritable.</summary>
-    private static string JsonText(JsonNode node)
-    {
-        try
-        {
-            return node.ToJsonString();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or JsonException)
-        {
-            return "a value that cannot be shown (a lone surrogate, or nested too deep)";
-        }
-    }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 57), "...");
+    private static string Describe(JsonNode? node) => PayloadReader.Describe(node);
 
     private static string Truncate(string text) => text.Length <= MaxTitleLength ? text : text[..MaxTitleLength];
 

@@ -10,6 +10,22 @@ namespace Wegent.Executor.Tasks;
 /// settings, MCP servers, sub-agents), system prompt and the session to resume.</summary>
 public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settings)
 {
+    /// <summary>The shell of the bots this executor runs (bot[0].shell_type; a missing one means this).</summary>
+    public const string ClaudeCodeShell = "ClaudeCode";
+
+    /// <summary>Refuses a task whose bot needs another agent (<c>Agno</c>, <c>Dify</c>, <c>Codex</c>...), before anything
+    /// is prepared for it.</summary>
+    /// <exception cref="WorkspaceException">The task cannot run here; the message names the shell.</exception>
+    public static void EnsureSupported(TaskRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Bot?.ShellType is not { } shell || shell.Trim().Equals(ClaudeCodeShell, StringComparison.OrdinalIgnoreCase)) return;
+        var name = Printable(shell.Trim());
+        var bot = string.IsNullOrWhiteSpace(request.Bot.Name) ? "the task's bot" : $"bot '{Printable(request.Bot.Name)}'";
+        throw new WorkspaceException(
+            $"This executor runs Claude Code only, and {bot} has shell type '{name}'. Run the task on an executor for {name}, or give the bot the {ClaudeCodeShell} shell.");
+    }
+
     public AgentRequest Create(TaskRequest request, PreparedWorkspace workspace)
     {
         var configDirectory = layout.AgentConfigDirectory(request.TaskId);
@@ -27,18 +43,19 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
             WorkingDirectory = workspace.WorkingDirectory,
             ConfigDirectory = configDirectory,
             Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
-            SystemPrompt = request.Bot?.SystemPrompt,
+            SystemPrompt = request.SystemPrompt,
             McpConfigPath = mcpConfigPath,
             ResumeSessionId = request.NewSession ? null : layout.ReadSessionId(request.TaskId),
         };
     }
 
+    private static string Printable(string text) => TextShortener.Shorten(new string([.. text.Select(c => char.IsControl(c) ? '?' : c)]), 100);
+
     /// <summary>Owner-only: server settings often carry tokens. A file left by an earlier run of the task is removed.</summary>
     private string? WriteMcpConfig(TaskRequest request, string configDirectory)
     {
         var path = Path.Combine(configDirectory, McpConfiguration.FileName);
-        var bot = request.Raw["bot"] is JsonArray { Count: > 0 } bots ? bots[0] as JsonObject : null;
-        if (McpConfiguration.Build(bot, request.Raw, settings.ExecutorVariable) is not { } config)
+        if (McpConfiguration.Build(request.McpServers, request.Raw, settings.ExecutorVariable) is not { } config)
         {
             File.Delete(path);
             return null;

@@ -55,6 +55,7 @@ public sealed class TaskRunner
         GitWorkbenchMonitor? changes = null;
         try
         {
+            AgentSetup.EnsureSupported(request);
             var workspace = await _workspacePreparer.PrepareAsync(request, control.Token).ConfigureAwait(false);
             changes = await GitWorkbenchMonitor.StartAsync(workspace, request.BranchName, _git, tracker.SetGitWorkbench, _time, _logger, control.Token)
                 .ConfigureAwait(false);

@@ -11,16 +11,17 @@ public sealed record GitIdentity(string? Login, string? Name, string? Email, str
     public static GitIdentity From(TaskRequest request, Func<string?, string?> decryptSecret)
     {
         var user = request.Raw["user"] as JsonObject;
-        string? Text(string key) => user?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String
-            && v.GetValue<string>() is { } s && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
+        string? Text(JsonObject? owner, string key) => owner?[key] is JsonValue v && v.GetValueKind() == JsonValueKind.String
+            && PayloadReader.TryGetString(v, out var s) && !string.IsNullOrWhiteSpace(s) ? s.Trim() : null;
 
-        var login = Text("git_login");
+        var login = Text(user, "git_login");
         return new GitIdentity(
             login,
-            login ?? Text("user_name") ?? Text("name"),
-            Text("git_email"),
-            decryptSecret(Text("git_token")) is { Length: > 0 } token ? token : null,
-            Text("git_domain"));
+            // January payloads name the user in user.user_name; newer ones in user.name and the top-level user_name.
+            login ?? Text(user, "user_name") ?? Text(user, "name") ?? Text(request.Raw, "user_name"),
+            Text(user, "git_email"),
+            decryptSecret(Text(user, "git_token")) is { Length: > 0 } token ? token : null,
+            Text(user, "git_domain"));
     }
 
     /// <summary>Whether the token may be offered to <paramref name="host"/>: when the user's git domain is known, only there.</summary>

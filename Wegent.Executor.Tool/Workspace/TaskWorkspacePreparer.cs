@@ -16,12 +16,14 @@ public sealed record WorkspaceSettings
 
     public long MaxAttachmentBytes { get; init; } = AttachmentDownloader.DefaultMaxBytes;
 
+    public long MaxPromptImageBytes { get; init; } = PromptImages.DefaultMaxBytes;
+
     /// <summary>Turns an encrypted <c>user.git_token</c> into the token; the default takes it as given.</summary>
     public Func<string?, string?> DecryptSecret { get; init; } = secret => secret;
 }
 
 /// <summary>Prepares a task's workspace (PROTOCOL.md section 6): <c>{root}/{task_id}/</c>, the repository checkout,
-/// skills in <c>.claude/skills/</c> and attachments, with the prompt pointing at the downloaded files.</summary>
+/// skills in <c>.claude/skills/</c>, attachments and the prompt's images, with the prompt pointing at those files.</summary>
 public sealed class TaskWorkspacePreparer(
     WorkspaceLayout layout,
     WorkspaceSettings settings,
@@ -48,12 +50,15 @@ public sealed class TaskWorkspacePreparer(
         var attachments = await new AttachmentDownloader(downloads, settings.MaxAttachmentBytes, logger)
             .DownloadAsync(request, taskDirectory, cancellationToken).ConfigureAwait(false);
 
+        var prompt = new PromptImages(settings.MaxPromptImageBytes, logger).Compose(request, taskDirectory);
         return new PreparedWorkspace
         {
             TaskDirectory = taskDirectory,
             WorkingDirectory = checkout ?? taskDirectory,
             RepositoryDirectory = checkout,
-            Prompt = attachments.Count > 0 ? AttachmentDownloader.RewritePrompt(request.Prompt, attachments) : null,
+            Prompt = attachments.Count > 0
+                ? AttachmentDownloader.RewritePrompt(prompt ?? request.Prompt, attachments, request.TaskId, request.SubtaskId)
+                : prompt,
         };
     }
 }
