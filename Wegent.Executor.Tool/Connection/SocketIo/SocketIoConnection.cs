@@ -399,9 +399,9 @@ public sealed class SocketIoConnection : ISocketIoConnection
                 return "the server disconnected the namespace";
             case SocketIoPacketType.Event:
                 var received = packet.TakeEvent();
-                if (packet.AckId is not null)
+                if (packet.AckId is { } callId)
                 {
-                    _logger.Debug("The server asked for an ack of {Event}; acks to the server are not supported", received.Name);
+                    received = received with { Reply = new SocketIoReply(answer => AnswerAsync(callId, answer)) };
                 }
 
                 _events.Writer.TryWrite(received);
@@ -415,6 +415,27 @@ public sealed class SocketIoConnection : ISocketIoConnection
                 return null;
             default:
                 throw new SocketIoProtocolException($"Unexpected {packet.Type} packet (ack id {packet.AckId}).");
+        }
+    }
+
+    /// <summary>Answers the server's call <paramref name="ackId"/>; false when the session is closed or the answer too large.</summary>
+    private async Task<bool> AnswerAsync(long ackId, JsonNode? answer)
+    {
+        if (_closed.Task.IsCompleted) return false;
+        try
+        {
+            using var frame = CheckedFrame(SocketIoPacket.EncodeAckFrame(_options.Namespace, ackId, answer));
+            await SendAsync(frame.Pieces, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketIoDisconnectedException)
+        {
+            return false;
+        }
+        catch (SocketIoMessageTooLargeException e)
+        {
+            _logger.Warning("Did not answer the server's call {AckId}: {Error}", ackId, e.Message);
+            return false;
         }
     }
 
