@@ -115,7 +115,7 @@ public sealed class ExecutorSession : IBackendChannel
                     failuresInARow = 0;
                     var reason = await RunConnectedAsync(connection, handler, backoff, cancellationToken).ConfigureAwait(false);
                     if (cancellationToken.IsCancellationRequested) return;
-                    _logger.Warning("Connection to the backend lost ({Reason}); reconnecting", reason);
+                    _logger.Warning("Connection to the backend lost ({Reason}); reconnecting", LogText.Of(reason));
                     ExecutorTelemetry.Reconnecting();
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
