@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using Wegent.Executor.Agents;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
@@ -11,7 +10,7 @@ namespace Wegent.Executor.Tests.Tasks;
 /// <summary>The intake's answers to the backend's calls and its control events, with a recording channel.</summary>
 public sealed class TaskIntakeTests : IAsyncDisposable
 {
-    private readonly RunnerHarness _harness = new(new NeverCalledAgent());
+    private readonly RunnerHarness _harness = new(new UnusedAgent());
     private readonly ConcurrentDictionary<long, (RunControl Control, TaskCompletionSource Finish)> _started = new();
     private readonly TaskQueue _queue;
     private readonly TaskIntake _intake;
@@ -151,11 +150,5 @@ public sealed class TaskIntakeTests : IAsyncDisposable
     {
         Assert.Equal("""{"success":true}""", Call(KnownEvents.TaskCancel, new JsonObject { ["task_id"] = 1, ["subtask_id"] = 2 }).ToJsonString());
         Assert.Equal("""{"success":true}""", Call(KnownEvents.TaskError, new JsonObject()).ToJsonString());
-    }
-
-    private sealed class NeverCalledAgent : IAgent
-    {
-        public Task<AgentOutcome> RunAsync(AgentRequest request, IAgentObserver observer, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("The intake tests run no agent.");
     }
 }
