@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Wegent.Executor.Connection;
+using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Tasks;
 
 namespace Wegent.Executor.Tests;
@@ -25,7 +26,9 @@ public class SingleTaskWatchTests
 
         public IReadOnlyList<long> RunningTaskIds => [];
 
-        public void Handle(string eventName, JsonNode? payload) => Handled.Add(eventName);
+        public int QueuedCount => 0;
+
+        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null) => Handled.Add(eventName);
     }
 
     private static JsonObject Execute(long subtaskId) => new() { ["task_id"] = 1, ["subtask_id"] = subtaskId, ["prompt"] = "hi" };

@@ -39,6 +39,7 @@ public sealed class ExecutorHost(
             HeartbeatTimeout = options.HeartbeatTimeout,
             ReconnectDelay = options.ReconnectDelay,
             ReconnectMaxDelay = options.ReconnectMaxDelay,
+            MaxConcurrentTasks = options.MaxConcurrentTasks,
             ConnectionFailureHelp = help.ConnectionFailed,
         }, registration, time, For("connection"));
 
@@ -73,7 +74,7 @@ public sealed class ExecutorHost(
                 (request, control) => journal.TrackAsync(request, () => runner.RunAsync(request, control)),
                 runner.ReportCancelledBeforeStart,
                 For("tasks"));
-            var intake = new TaskIntake(queue, runner, session, For("tasks"));
+            var intake = new TaskIntake(queue, runner, session, registration.DeviceId, For("tasks"));
 
             var resumed = delivery.ResumeFromOutbox();
             if (resumed > 0) logger.Information("Resending {Count} final result(s) left in the outbox", resumed);

@@ -56,7 +56,7 @@ public static class ExecutorProgram
             });
             var host = new ExecutorHost(
                 options,
-                new DeviceRegistration(identity.DeviceId, identity.Name, ExecutorVersion.Current, [Capability]),
+                new DeviceRegistration(identity.DeviceId, identity.Name, ExecutorVersion.Current, [Capability], identity.RuntimeInstanceId),
                 agent,
                 new SocketIoConnectionFactory(TimeProvider.System, logging.Logger.ForComponent("socket")),
                 new ExecutorHostHelp(

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Connection;
+using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 
@@ -27,6 +28,8 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => channel.WaitUntilReadyAsync(cancellationToken);
 
     public void RequestHeartbeat() => channel.RequestHeartbeat();
+
+    public ResultProtocol? ProbedResultProtocol => channel.ProbedResultProtocol;
 
     /// <summary>Running snapshots only (finals come as trees through <see cref="CallAsync"/>): passed on untouched.</summary>
     public Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken) =>
@@ -69,10 +72,12 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
     {
         public IReadOnlyList<long> RunningTaskIds => inner.RunningTaskIds;
 
-        public void Handle(string eventName, JsonNode? payload)
+        public int QueuedCount => inner.QueuedCount;
+
+        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
         {
             watch.Observe(eventName, payload);
-            inner.Handle(eventName, payload);
+            inner.Handle(eventName, payload, reply);
         }
     }
 }

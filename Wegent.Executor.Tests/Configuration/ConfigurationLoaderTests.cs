@@ -253,6 +253,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("  bearer   abc.def.ghi  ", "abc.def.ghi")]
     [InlineData("BEARER abc", "abc")]
     [InlineData(" abc ", "abc")]
+    [InlineData("wg-3f2a9c0d4e5b6a7c8d9e0f1a2b3c4d5e", "wg-3f2a9c0d4e5b6a7c8d9e0f1a2b3c4d5e")]
+    [InlineData("Bearer wg-3f2a9c0d4e5b", "wg-3f2a9c0d4e5b")]
     public void Bearer_prefix_and_whitespace_are_stripped_from_the_token(string given, string expected)
     {
         var options = ConfigurationLoader.Load(NoCommandLine(), Environment(("WEGENT_AUTH_TOKEN", given))).Options;

@@ -111,6 +111,74 @@ public sealed class DeviceIdentityResolverTests : IDisposable
         Assert.Equal("hw-0000aaaabbbb", File.ReadAllText(Path.Combine(Home, "device_id")));
     }
 
+    /// <summary>Written by hand in the upstream (Rust) executor's format: pretty JSON, its token included.</summary>
+    private static string UpstreamConfig => Path.Combine(AppContext.BaseDirectory, "Configuration", "Fixtures", "upstream-device-config.json");
+
+    [Fact]
+    public void A_home_of_the_upstream_executor_keeps_its_device_id_and_runtime_instance_id()
+    {
+        Directory.CreateDirectory(Home);
+        File.Copy(UpstreamConfig, Path.Combine(Home, "device-config.json"));
+        var machineIdFile = _temp.Combine("machine-id");
+        File.WriteAllText(machineIdFile, "would-derive-another-id");
+
+        var identity = Resolver(new MachineIdFileSource([machineIdFile])).Resolve(Home);
+        var again = Resolver(new MachineIdFileSource([machineIdFile])).Resolve(Home);
+
+        Assert.Equal("device-5f0c2b9a7e3d41c8a6b2f9e1", identity.DeviceId);
+        Assert.Equal(DeviceIdSource.UpstreamExecutorConfig, identity.Source);
+        Assert.Equal("runtime-c41d8e2a9b7f30e6d5a1c8b4", identity.RuntimeInstanceId);
+        Assert.Equal("device-5f0c2b9a7e3d41c8a6b2f9e1", File.ReadAllText(Path.Combine(Home, "device_id")));
+        Assert.Equal((identity.DeviceId, identity.RuntimeInstanceId, DeviceIdSource.HomeFile), (again.DeviceId, again.RuntimeInstanceId, again.Source));
+    }
+
+    [Fact]
+    public void A_device_id_file_wins_over_the_upstream_config()
+    {
+        Directory.CreateDirectory(Home);
+        File.Copy(UpstreamConfig, Path.Combine(Home, "device-config.json"));
+        File.WriteAllText(Path.Combine(Home, "device_id"), "hw-from-python");
+
+        var identity = Resolver(new NoMachineIdSource()).Resolve(Home);
+
+        Assert.Equal("hw-from-python", identity.DeviceId);
+        Assert.Equal(DeviceIdSource.HomeFile, identity.Source);
+    }
+
+    [Theory]
+    [InlineData("{\"device_id\": \"   \"}")]
+    [InlineData("{\"device_id\": 42}")]
+    [InlineData("[\"device-1\"]")]
+    [InlineData("{\"device_id\": \"device-1\",")]
+    public void An_upstream_config_without_a_usable_id_is_passed_over(string content)
+    {
+        Directory.CreateDirectory(Home);
+        File.WriteAllText(Path.Combine(Home, "device-config.json"), content);
+
+        var identity = Resolver(new NoMachineIdSource(), mac: "0a1b2c3d4e5f").Resolve(Home);
+
+        Assert.Equal("mac-" + ExpectedHash("0a1b2c3d4e5f"), identity.DeviceId);
+        Assert.Equal(DeviceIdSource.MacAddress, identity.Source);
+    }
+
+    [Fact]
+    public void The_runtime_instance_id_is_made_once_kept_in_the_home_with_mode_0600_and_differs_between_homes()
+    {
+        var first = Resolver(new NoMachineIdSource()).Resolve(Home);
+        var again = Resolver(new NoMachineIdSource()).Resolve(Home);
+        var elsewhere = Resolver(new NoMachineIdSource()).Resolve(_temp.Combine("other-home"));
+
+        var file = Path.Combine(Home, "runtime_instance_id");
+        Assert.Matches("^runtime-[0-9a-f]{24}$", first.RuntimeInstanceId);
+        Assert.Equal(first.RuntimeInstanceId, File.ReadAllText(file));
+        Assert.Equal(first.RuntimeInstanceId, again.RuntimeInstanceId);
+        Assert.NotEqual(first.RuntimeInstanceId, elsewhere.RuntimeInstanceId);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+    }
+
     [Fact]
     public void Without_machine_id_or_mac_uses_a_random_uuid_id()
     {

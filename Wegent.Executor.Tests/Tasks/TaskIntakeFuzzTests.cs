@@ -20,7 +20,7 @@ public sealed class TaskIntakeFuzzTests : IAsyncDisposable
     {
         var (home, runner, log) = (_harness.Home, _harness.Runner, _harness.Log);
         var queue = new TaskQueue(4, runner.RunAsync, runner.ReportCancelledBeforeStart, log.Logger);
-        var intake = new TaskIntake(queue, runner, _harness.Channel, log.Logger);
+        var intake = new TaskIntake(queue, runner, _harness.Channel, "dev-1", log.Logger);
         var random = new Random(20261124);
         var expectedAnswers = new HashSet<long>();
 

@@ -63,6 +63,28 @@ public class TaskQueueTests
     }
 
     [Fact]
+    public async Task Closing_a_session_stops_its_running_turn_as_session_closed_and_keeps_its_queued_messages()
+    {
+        var queue = Create(slots: 2);
+        queue.TryEnqueue(Request(1, 10), out _);
+        queue.TryEnqueue(Request(1, 11), out _);
+        queue.TryEnqueue(Request(2, 20), out _);
+        await Wait.UntilAsync(() => _started.ContainsKey(10) && _started.ContainsKey(20), "a run of each task");
+
+        var ended = queue.CloseSession(1, out var stopped);
+        await ended.WaitAsync(Wait.DefaultTimeout);
+
+        Assert.Equal(1, stopped);
+        Assert.Equal(StopReason.SessionClosed, _started[10].Control.Reason);
+        Assert.Equal(StopReason.None, _started[20].Control.Reason);
+        Assert.Empty(_dropped);
+        // The queued message of that task is a new turn: it starts once the stopped one has ended.
+        await Wait.UntilAsync(() => _started.ContainsKey(11), "the queued message of the closed task");
+        Assert.True(queue.CloseSession(3, out var none).IsCompleted);
+        Assert.Equal(0, none);
+    }
+
+    [Fact]
     public async Task Cancel_stops_a_running_subtask_and_reports_a_queued_one()
     {
         var queue = Create(slots: 1);

@@ -28,6 +28,14 @@ public sealed class FakeSocketIoConnection : ISocketIoConnection
 
     public void ServerEmits(string name, JsonNode? payload) => _events.Writer.TryWrite(new SocketIoEvent(name, payload));
 
+    /// <summary>The server sends <paramref name="name"/> as a call; completes with the client's answer.</summary>
+    public Task<JsonNode?> ServerCalls(string name, JsonNode? payload)
+    {
+        var answer = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _events.Writer.TryWrite(new SocketIoEvent(name, payload, new SocketIoReply(reply => Task.FromResult(answer.TrySetResult(reply)))));
+        return answer.Task;
+    }
+
     public void Close(string reason)
     {
         _events.Writer.TryComplete();

@@ -6,7 +6,9 @@ namespace Wegent.Executor.Configuration;
 
 /// <summary>
 /// Reads or derives the device id exactly as the Python executor did (PROTOCOL.md section 2), so a user switching tools
-/// keeps the same device on the backend, and stores it in <c>&lt;home&gt;/device_id</c> with mode 0600.
+/// keeps the same device on the backend, and stores it in <c>&lt;home&gt;/device_id</c> with mode 0600. A home the upstream
+/// (Rust) executor used keeps its id too (<see cref="UpstreamExecutorConfig"/>). Beside it, <c>runtime_instance_id</c>
+/// holds the stable id of this installation (PROTOCOL-RESPONSES.md section 3), also 0600.
 /// </summary>
 public sealed class DeviceIdentityResolver(
     IMachineIdSource machineIdSource,
@@ -16,6 +18,8 @@ public sealed class DeviceIdentityResolver(
     string operatingSystemName)
 {
     private const int HashPrefixLength = 12;
+    private const string DeviceIdFileName = "device_id";
+    private const string RuntimeInstanceIdFileName = "runtime_instance_id";
 
     /// <summary>The resolver with this machine's sources.</summary>
     /// <param name="userHome">The user's home directory, where the default home <c>~/.wegent-executor</c> lives.</param>
@@ -38,19 +42,38 @@ public sealed class DeviceIdentityResolver(
     public DeviceIdentity Resolve(string home)
     {
         var name = Truncate($"{operatingSystemName} - {hostName()}");
-        var homeFile = Path.Combine(home, "device_id");
-        if (ReadIdFile(homeFile) is { } stored)
+        var homeFile = Path.Combine(home, DeviceIdFileName);
+        var upstream = UpstreamExecutorConfig.Read(Path.Combine(home, UpstreamExecutorConfig.FileName));
+        var runtimeInstanceId = ResolveRuntimeInstanceId(home, upstream?.RuntimeInstanceId);
+        if (ReadKeptId(homeFile) is { } stored)
         {
-            // A file from the Python executor or an older version may be world-readable; it is ours, so tighten it.
-            PrivateFile.TryRestrict(homeFile);
-            return new DeviceIdentity(stored, name, DeviceIdSource.HomeFile);
+            return new DeviceIdentity(stored, name, DeviceIdSource.HomeFile, runtimeInstanceId);
         }
 
-        var (deviceId, source) = ReadDefaultHomeId(homeFile) is { } fromDefaultHome
-            ? (fromDefaultHome, DeviceIdSource.DefaultHomeFile)
+        var (deviceId, source) = upstream?.DeviceId is { } upstreamId ? (upstreamId, DeviceIdSource.UpstreamExecutorConfig)
+            : ReadDefaultHomeId(homeFile) is { } fromDefaultHome ? (fromDefaultHome, DeviceIdSource.DefaultHomeFile)
             : Derive();
         Write(homeFile, deviceId);
-        return new DeviceIdentity(deviceId, name, source);
+        return new DeviceIdentity(deviceId, name, source, runtimeInstanceId);
+    }
+
+    /// <summary>The kept id, else the upstream executor's, else a new random one; written to the home once.</summary>
+    private static string ResolveRuntimeInstanceId(string home, string? upstreamId)
+    {
+        var file = Path.Combine(home, RuntimeInstanceIdFileName);
+        if (ReadKeptId(file) is { } stored) return stored;
+        var id = upstreamId ?? "runtime-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        Write(file, id);
+        return id;
+    }
+
+    /// <summary>An id file of the home; one from the Python executor or an older version may be world-readable: it is
+    /// ours, so it is tightened.</summary>
+    private static string? ReadKeptId(string path)
+    {
+        var id = ReadIdFile(path);
+        if (id is not null) PrivateFile.TryRestrict(path);
+        return id;
     }
 
     /// <summary><c>"hw-"</c> + 12 hex of SHA-256 of the hardware id, else <c>"mac-"</c> + 12 hex of SHA-256 of the MAC hex, else random.</summary>
@@ -76,8 +99,10 @@ public sealed class DeviceIdentityResolver(
             return null;
         }
 
-        var defaultFile = Path.GetFullPath(Path.Combine(userHome, SettingDefaults.HomeFolderName, "device_id"));
-        return string.Equals(defaultFile, Path.GetFullPath(homeFile), StringComparison.Ordinal) ? null : ReadIdFile(defaultFile);
+        var defaultHome = Path.GetFullPath(Path.Combine(userHome, SettingDefaults.HomeFolderName));
+        var defaultFile = Path.Combine(defaultHome, DeviceIdFileName);
+        if (string.Equals(defaultFile, Path.GetFullPath(homeFile), StringComparison.Ordinal)) return null;
+        return ReadIdFile(defaultFile) ?? UpstreamExecutorConfig.Read(Path.Combine(defaultHome, UpstreamExecutorConfig.FileName))?.DeviceId;
     }
 
     private static string HashPrefix(string value) =>
@@ -97,8 +122,8 @@ public sealed class DeviceIdentityResolver(
     }
 
     /// <summary>Written through a temporary file made 0600 and renamed, so the id is never readable by others nor half-written.</summary>
-    private static void Write(string path, string deviceId) =>
-        PrivateFile.Replace(path, stream => stream.Write(Encoding.UTF8.GetBytes(deviceId)));
+    private static void Write(string path, string id) =>
+        PrivateFile.Replace(path, stream => stream.Write(Encoding.UTF8.GetBytes(id)));
 
     private static string Truncate(string value) =>
         value.Length <= DeviceIdentity.MaximumLength ? value : value[..DeviceIdentity.MaximumLength];

@@ -31,7 +31,7 @@ public static class KnownSettings
     {
         EnvironmentVariable = "WEGENT_AUTH_TOKEN",
         OptionName = "--token",
-        Description = "Authentication token for the backend; a leading 'Bearer ' is removed. Required.",
+        Description = "Token for the backend: a Wegent login token or a personal API key (wg-...); a leading 'Bearer ' is removed. Required.",
         Kind = SettingKind.Text,
         IsSecret = true,
         IsRequired = true,

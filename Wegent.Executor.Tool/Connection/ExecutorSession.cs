@@ -2,14 +2,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 using Wegent.Executor.Telemetry;
 
 namespace Wegent.Executor.Connection;
 
-/// <summary>Keeps the executor connected and registered: connect (with backoff, forever), register, heartbeat, and
-/// reconnect when the session dies. Hands the backend's task events to <see cref="IBackendEventHandler"/>.</summary>
+/// <summary>Keeps the executor connected and registered: connect (with backoff, forever), register, probe which result
+/// events the backend takes, heartbeat, and reconnect when the session dies. Hands the backend's events and calls to
+/// <see cref="IBackendEventHandler"/>.</summary>
+/// <remarks>Readiness (<see cref="WaitUntilReadyAsync"/>) waits for the probe's answer, bounded by
+/// <see cref="ResultProtocolProbe.AnswerTimeout"/>: the first result sent after a (re)connect, often a final re-sent from
+/// the outbox, then goes out in the style this backend takes.</remarks>
 public sealed class ExecutorSession : IBackendChannel
 {
     private const int RefusalsBeforeGivingUp = 3;
@@ -21,10 +26,13 @@ public sealed class ExecutorSession : IBackendChannel
     private readonly DeviceRegistration _registration;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StaleConnectionWatch _staleConnections;
     private readonly AsyncSignal _heartbeatRequested = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource _ready = NewReadySource();
     private ISocketIoConnection? _registered;
+    private ResultProtocol? _probed;
+    private string? _lastProbeNews;
 
     public ExecutorSession(
         ISocketIoConnectionFactory factory,
@@ -38,9 +46,10 @@ public sealed class ExecutorSession : IBackendChannel
         _registration = registration;
         _time = time;
         _logger = logger;
+        _staleConnections = new StaleConnectionWatch(registration.DeviceId, time, logger);
     }
 
-    /// <summary>Raised after every successful (re)registration.</summary>
+    /// <summary>Raised after every successful (re)registration, once the probe has answered or timed out.</summary>
     public event Action? Registered;
 
     public bool IsReady
@@ -48,6 +57,14 @@ public sealed class ExecutorSession : IBackendChannel
         get
         {
             lock (_gate) return _registered is not null;
+        }
+    }
+
+    public ResultProtocol? ProbedResultProtocol
+    {
+        get
+        {
+            lock (_gate) return _probed;
         }
     }
 
@@ -88,6 +105,7 @@ public sealed class ExecutorSession : IBackendChannel
                 Auth = new JsonObject { ["token"] = _settings.Token },
                 ConnectTimeout = _settings.ConnectTimeout,
             });
+            var shortestWait = TimeSpan.Zero;
             await using (connection.ConfigureAwait(false))
             {
                 try
@@ -97,30 +115,36 @@ public sealed class ExecutorSession : IBackendChannel
                     failuresInARow = 0;
                     var reason = await RunConnectedAsync(connection, handler, backoff, cancellationToken).ConfigureAwait(false);
                     if (cancellationToken.IsCancellationRequested) return;
-                    _logger.Warning("Connection to the backend lost ({Reason}); reconnecting", reason);
+                    _logger.Warning("Connection to the backend lost ({Reason}); reconnecting", LogText.Of(reason));
                     ExecutorTelemetry.Reconnecting();
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     return;
                 }
-                catch (SocketIoConnectRefusedException ex) when (IsTokenRefusal(ex.ServerMessage))
+                catch (SocketIoConnectRefusedException ex)
                 {
-                    throw new BackendRefusedException($"The backend refused the token: {ex.ServerMessage}. Check WEGENT_AUTH_TOKEN.");
-                }
-                catch (Exception ex) when (ex is SocketIoConnectRefusedException or TimeoutException)
-                {
-                    refusals++;
-                    var what = ex is SocketIoConnectRefusedException refused
-                        ? $"refused the connection ({refused.ServerMessage ?? "no reason given"})"
-                        : "did not answer the namespace connect";
-                    var message = $"The backend {what}: the token (WEGENT_AUTH_TOKEN) may be invalid or expired, or the backend is shutting down";
-                    if (refusals >= RefusalsBeforeGivingUp)
+                    var refusal = ConnectRefusal.Classify(ex.ServerMessage);
+                    var serverMessage = ex.ServerMessage is null ? null : LogText.Of(ex.ServerMessage);
+                    switch (refusal.Kind)
                     {
-                        throw new BackendRefusedException($"{message} ({refusals} times in a row; giving up).");
+                        case ConnectRefusalKind.Permanent:
+                            throw new BackendRefusedException(refusal.Describe(serverMessage) + ".");
+                        case ConnectRefusalKind.RateLimited:
+                            shortestWait = ConnectRefusal.RateLimitWindow * (1 + (0.2 * _settings.Random.NextDouble()));
+                            _logger.Warning("{Refusal}; waiting before the next attempt", refusal.Describe(serverMessage));
+                            break;
+                        case ConnectRefusalKind.Temporary:
+                            _logger.Warning("{Refusal}; retrying", refusal.Describe(serverMessage));
+                            break;
+                        default:
+                            CountUnexplainedRefusal(ref refusals, $"refused the connection ({serverMessage ?? "no reason given"})", refusal);
+                            break;
                     }
-
-                    _logger.Error("{Message} (refusal {Count} of {Max})", message, refusals, RefusalsBeforeGivingUp);
+                }
+                catch (TimeoutException)
+                {
+                    CountUnexplainedRefusal(ref refusals, "did not answer the namespace connect", ConnectRefusal.Classify(null));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -131,6 +155,7 @@ public sealed class ExecutorSession : IBackendChannel
             }
 
             var delay = backoff.Next();
+            if (delay < shortestWait) delay = shortestWait;
             _logger.Information("Next connection attempt in {Delay:0.0} s", delay.TotalSeconds);
             try
             {
@@ -143,9 +168,24 @@ public sealed class ExecutorSession : IBackendChannel
         }
     }
 
+    /// <summary>PROTOCOL.md section 1: a server that hides its reason is given three chances in a row, then the run ends.</summary>
+    private void CountUnexplainedRefusal(ref int refusals, string what, ConnectRefusal refusal)
+    {
+        refusals++;
+        var message = $"The backend {what}: {refusal.Cause}";
+        if (refusals >= RefusalsBeforeGivingUp)
+        {
+            throw new BackendRefusedException($"{message} ({refusals} times in a row; giving up).");
+        }
+
+        _logger.Error("{Message} (refusal {Count} of {Max})", message, refusals, RefusalsBeforeGivingUp);
+    }
+
     private async Task<string> RunConnectedAsync(ISocketIoConnection connection, IBackendEventHandler handler, ReconnectBackoff backoff, CancellationToken cancellationToken)
     {
         using var connectionScope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The verdict belongs to a connection: the backend may have been upgraded in between.
+        lock (_gate) _probed = null;
         var pump = PumpEventsAsync(connection, handler, connectionScope.Token);
         try
         {
@@ -173,7 +213,7 @@ public sealed class ExecutorSession : IBackendChannel
             var error = await RegisterAsync(connection, cancellationToken).ConfigureAwait(false);
             if (error is null) return true;
             var delay = backoff.Next();
-            _logger.Error("Device registration failed ({Error}); retrying in {Delay:0.0} s", error, delay.TotalSeconds);
+            _logger.Error("Device registration failed ({Error}); retrying in {Delay:0.0} s", LogText.Of(error), delay.TotalSeconds);
             await Task.WhenAny(connection.Closed, Task.Delay(delay, _time, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
         }
@@ -189,9 +229,10 @@ public sealed class ExecutorSession : IBackendChannel
         {
             var ack = await connection.CallAsync(KnownEvents.DeviceRegister, ProtocolJson.ToNode(_registration), RegisterAckTimeout, cancellationToken)
                 .ConfigureAwait(false);
-            if (ack is JsonObject obj && obj["success"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+            if (ack is JsonObject obj && obj["success"]?.GetValueKind() == JsonValueKind.True)
             {
                 _logger.Information("Registered as device {DeviceId} ({Name})", _registration.DeviceId, _registration.Name);
+                await ProbeResultProtocolAsync(connection, cancellationToken).ConfigureAwait(false);
                 SetRegistered(connection);
                 Registered?.Invoke();
                 return null;
@@ -203,6 +244,41 @@ public sealed class ExecutorSession : IBackendChannel
         {
             return ex.Message;
         }
+    }
+
+    /// <summary>Asks the freshly registered connection which result events it takes; keeps this connection's earlier
+    /// verdict when no answer comes.</summary>
+    private async Task ProbeResultProtocolAsync(ISocketIoConnection connection, CancellationToken cancellationToken)
+    {
+        ResultProtocol? verdict;
+        try
+        {
+            var answer = await connection.CallAsync(ResultProtocolProbe.EventName, ResultProtocolProbe.Payload(), ResultProtocolProbe.AnswerTimeout, cancellationToken)
+                .ConfigureAwait(false);
+            verdict = ResultProtocolProbe.Read(answer);
+            if (verdict is null) _logger.Debug("The result-protocol probe got an answer that tells nothing: {Answer}", LogText.Of(answer));
+        }
+        catch (TimeoutException)
+        {
+            verdict = null;
+        }
+        catch (SocketIoDisconnectedException)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (verdict is not null) _probed = verdict;
+            verdict = _probed;
+        }
+
+        // Logged once, and again only when the news changes (a reconnect to an upgraded backend).
+        var news = ResultProtocolProbe.Describe(verdict);
+        if (news == _lastProbeNews) return;
+        _lastProbeNews = news;
+        if (verdict is null) _logger.Warning("{News}", news);
+        else _logger.Information("{News}", news);
     }
 
     private async Task<string> HeartbeatUntilLostAsync(ISocketIoConnection connection, IBackendEventHandler handler, ReconnectBackoff backoff, CancellationToken cancellationToken)
@@ -241,14 +317,13 @@ public sealed class ExecutorSession : IBackendChannel
             }
 
             var sentAt = _time.GetTimestamp();
-            switch (await HeartbeatAsync(connection, handler.RunningTaskIds, cancellationToken).ConfigureAwait(false))
+            switch (await HeartbeatAsync(connection, handler, cancellationToken).ConfigureAwait(false))
             {
                 case HeartbeatResult.Acknowledged:
                     lastAck = _time.GetTimestamp();
                     unansweredSince = null;
                     break;
                 case HeartbeatResult.NotRegistered:
-                    _logger.Warning("The backend no longer knows this device on this connection; registering again");
                     if (!await RegisterUntilDoneAsync(connection, backoff, cancellationToken).ConfigureAwait(false))
                     {
                         return await connection.Closed.ConfigureAwait(false);
@@ -256,7 +331,14 @@ public sealed class ExecutorSession : IBackendChannel
 
                     lastAck = _time.GetTimestamp();
                     unansweredSince = null;
+                    // As after the first registration: a heartbeat at once tells the backend what runs here.
+                    first = true;
                     break;
+                case HeartbeatResult.Stale:
+                    _staleConnections.Noticed();
+                    return "another connection registered this device after this one (Stale device connection)";
+                case HeartbeatResult.NotAuthenticated:
+                    return "the backend no longer knows this connection (Not authenticated)";
                 case HeartbeatResult.Unanswered:
                     unansweredSince ??= sentAt;
                     break;
@@ -264,23 +346,23 @@ public sealed class ExecutorSession : IBackendChannel
         }
     }
 
-    private async Task<HeartbeatResult> HeartbeatAsync(ISocketIoConnection connection, IReadOnlyList<long> runningTaskIds, CancellationToken cancellationToken)
+    private async Task<HeartbeatResult> HeartbeatAsync(ISocketIoConnection connection, IBackendEventHandler handler, CancellationToken cancellationToken)
     {
-        var heartbeat = new DeviceHeartbeat(_registration.DeviceId, runningTaskIds);
+        var running = handler.RunningTaskIds;
+        var heartbeat = new DeviceHeartbeat(_registration.DeviceId, running, _registration.RuntimeInstanceId,
+            RuntimeCapacity.Observe(_settings.MaxConcurrentTasks, running, handler.QueuedCount));
         var sentAt = _time.GetTimestamp();
         try
         {
             var ack = await connection.CallAsync(KnownEvents.DeviceHeartbeat, ProtocolJson.ToNode(heartbeat), HeartbeatAckTimeout, cancellationToken)
                 .ConfigureAwait(false);
-            if (ack is JsonObject obj && obj["error"] is { } error)
+            if (ack is JsonObject obj && obj["error"] is { } errorNode)
             {
-                if (error.ToString().Contains(KnownAckErrors.DeviceIdMismatch, StringComparison.OrdinalIgnoreCase)) return HeartbeatResult.NotRegistered;
-                _logger.Warning("Heartbeat answered with an error: {Error}", error.ToString());
-                return HeartbeatResult.Unanswered;
+                return ReadHeartbeatError(errorNode.ToString());
             }
 
             ExecutorTelemetry.HeartbeatAcknowledged(_time.GetElapsedTime(sentAt));
-            _logger.Debug("Heartbeat acknowledged ({Running} running)", heartbeat.RunningTaskIds.Count);
+            _logger.Debug("Heartbeat acknowledged ({Running} running, {Queued} queued)", heartbeat.RunningTaskIds.Count, heartbeat.RuntimeCapacity.Queued);
             return HeartbeatResult.Acknowledged;
         }
         catch (Exception ex) when (ex is TimeoutException or SocketIoDisconnectedException)
@@ -290,18 +372,36 @@ public sealed class ExecutorSession : IBackendChannel
         }
     }
 
+    private HeartbeatResult ReadHeartbeatError(string error)
+    {
+        bool Says(string known) => error.Contains(known, StringComparison.OrdinalIgnoreCase);
+
+        if (Says(KnownHeartbeatErrors.StaleConnection)) return HeartbeatResult.Stale;
+        if (Says(KnownAckErrors.DeviceIdMismatch) || Says(KnownHeartbeatErrors.RuntimeInstanceIdMismatch))
+        {
+            _logger.Warning("The backend answered the heartbeat with '{Error}': it no longer knows this device on this connection; registering again", LogText.Of(error));
+            return HeartbeatResult.NotRegistered;
+        }
+
+        if (Says(KnownHeartbeatErrors.NotAuthenticated)) return HeartbeatResult.NotAuthenticated;
+        // An invalid payload is a bug of this executor: the backend then shows no capacity for this device.
+        _logger.Error("Heartbeat answered with an error: {Error}", LogText.Of(error));
+        return HeartbeatResult.Unanswered;
+    }
+
     private async Task PumpEventsAsync(ISocketIoConnection connection, IBackendEventHandler handler, CancellationToken cancellationToken)
     {
         await foreach (var received in connection.Events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             try
             {
-                handler.Handle(received.Name, received.Payload);
+                handler.Handle(received.Name, received.Payload, received.Reply);
             }
             catch (Exception ex)
             {
-                // One bad event must never take the connection down.
-                _logger.Error(ex, "Handling {Event} failed", received.Name);
+                // One bad event must never take the connection down, nor leave the backend waiting for an answer.
+                _logger.Error(ex, "Handling {Event} failed", LogText.Of(received.Name));
+                if (received.Reply is { } reply) _ = reply.SendAsync(DeviceCallAnswers.Failure($"wegent-executor failed to handle '{received.Name}'"));
             }
         }
     }
@@ -318,13 +418,12 @@ public sealed class ExecutorSession : IBackendChannel
 
     private static TaskCompletionSource NewReadySource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private static bool IsTokenRefusal(string? message) =>
-        message is not null && message.Contains("token", StringComparison.OrdinalIgnoreCase);
-
     private enum HeartbeatResult
     {
         Acknowledged,
         NotRegistered,
+        Stale,
+        NotAuthenticated,
         Unanswered,
     }
 }
@@ -338,6 +437,10 @@ public sealed record ExecutorSessionSettings
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>LOCAL_MAX_CONCURRENT_TASKS: the heartbeat's capacity limit (clamped to the backend's 1..20).</summary>
+    public int MaxConcurrentTasks { get; init; } = 1;
+
     public Random Random { get; init; } = Random.Shared;
 
     /// <summary>The troubleshooting text shown on the first of a series of connection failures.</summary>

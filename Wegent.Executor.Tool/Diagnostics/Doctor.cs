@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 
@@ -108,7 +109,11 @@ public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan netw
             }
             catch (SocketIoConnectRefusedException ex)
             {
-                return DoctorCheckResult.Fail(title, $"refused: {ex.ServerMessage ?? "no reason given"}", "set a valid WEGENT_AUTH_TOKEN (issued by the Wegent backend)");
+                var refusal = ConnectRefusal.Classify(ex.ServerMessage);
+                return DoctorCheckResult.Fail(title, $"refused: {ex.ServerMessage ?? "no reason given"} ({refusal.Cause})",
+                    refusal.Fix ?? (refusal.Kind == ConnectRefusalKind.Unexplained
+                        ? "set a valid WEGENT_AUTH_TOKEN (issued by the Wegent backend)"
+                        : "try again in a minute (the executor retries by itself)"));
             }
             catch (TimeoutException)
             {

@@ -12,6 +12,8 @@ public static class KnownEvents
     public const string ChatMessage = "chat:message";
     public const string TaskCancel = "task:cancel";
     public const string TaskCloseSession = "task:close-session";
+    /// <summary>The backend could not start a task it had dispatched; no answer expected.</summary>
+    public const string TaskError = "task:error";
 
     public const string TaskProgress = "task:progress";
     public const string TaskComplete = "task:complete";

@@ -3,14 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace Wegent.Executor.Protocol;
 
-public sealed record DeviceRegistration(
-    string DeviceId,
-    string Name,
-    string ExecutorVersion,
-    IReadOnlyList<string> Capabilities);
-
-public sealed record DeviceHeartbeat(string DeviceId, IReadOnlyList<long> RunningTaskIds);
-
 /// <summary>One step of the "thinking" list shown beside the answer (e.g. one per tool call).</summary>
 public sealed record ThinkingStep(string Title, JsonObject? Details = null)
 {

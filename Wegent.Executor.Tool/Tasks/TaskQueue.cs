@@ -65,17 +65,25 @@ public sealed class TaskQueue
         bool Matches(TaskRequest r) => cancel.SubtaskId is { } subtaskId ? r.SubtaskId == subtaskId : r.TaskId == cancel.TaskId;
 
         List<TaskRequest> dropped;
-        List<ActiveRun> running;
         lock (_gate)
         {
             dropped = _queue.Where(Matches).ToList();
             _queue.RemoveAll(Matches);
-            running = _active.Values.Where(run => Matches(run.Request)).ToList();
         }
 
-        foreach (var run in running) run.Control.Stop(StopReason.CancelledByUser);
+        var running = Stop(Matches, StopReason.CancelledByUser);
         foreach (var request in dropped) _reportDroppedFromQueue(request);
         return running.Count + dropped.Count;
+    }
+
+    /// <summary>The backend closed the task's session: a running turn of it stops (its queued messages stay, they are
+    /// new turns).</summary>
+    /// <returns>Completes when the stopped runs have ended (at once when none ran).</returns>
+    public Task CloseSession(long taskId, out int stopped)
+    {
+        var running = Stop(request => request.TaskId == taskId, StopReason.SessionClosed);
+        stopped = running.Count;
+        return Task.WhenAll(running.Select(run => run.Completion));
     }
 
     /// <summary>Takes no more work, stops every run and waits for them to report (or the token to end the wait).</summary>
@@ -91,6 +99,14 @@ public sealed class TaskQueue
         }
 
         await Task.WhenAll(runs).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private List<ActiveRun> Stop(Func<TaskRequest, bool> matches, StopReason reason)
+    {
+        List<ActiveRun> running;
+        lock (_gate) running = _active.Values.Where(run => matches(run.Request)).ToList();
+        foreach (var run in running) run.Control.Stop(reason);
+        return running;
     }
 
     private void StartWhatFits()

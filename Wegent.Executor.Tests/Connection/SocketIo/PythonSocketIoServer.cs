@@ -26,7 +26,8 @@ internal sealed class PythonSocketIoServer : IAsyncDisposable
     /// <summary>Why the server cannot run here, or null when it can.</summary>
     public static string? UnavailableReason => LazyUnavailableReason.Value;
 
-    private static string Python => Environment.GetEnvironmentVariable("WEGENT_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
+    /// <summary>The Python with the Debian packages (socketio, uvicorn, pydantic); WEGENT_PYTHON overrides it.</summary>
+    internal static string Python => Environment.GetEnvironmentVariable("WEGENT_PYTHON") is { Length: > 0 } python ? python : "/usr/bin/python3";
 
     private static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Connection", "SocketIo", "socketio_test_server.py");
 

@@ -139,6 +139,29 @@ public sealed class SocketIoConnectionIntegrationTests(SharedPythonServer shared
     }
 
     [PythonSocketIoFact]
+    public async Task The_server_s_concurrent_calls_each_get_the_answer_given_from_any_thread()
+    {
+        await using var connection = await ConnectAsync(shared.Server.BaseUrl);
+        const int Count = 20;
+
+        var asking = connection.CallAsync("ask_back", new JsonObject { ["count"] = Count, ["timeout"] = 5 }, TimeSpan.FromSeconds(10), CancellationToken.None);
+        var answering = new List<Task<bool>>();
+        for (var i = 0; i < Count; i++)
+        {
+            var question = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
+            var index = question.Payload!["index"]!.GetValue<int>();
+            // Index 0 gets an empty ack, which the server's call reads as None.
+            answering.Add(Task.Run(() => question.Reply!.SendAsync(index == 0 ? null : new JsonObject { ["index"] = index })));
+        }
+
+        var answers = (await asking.WaitAsync(Wait.DefaultTimeout))!["answers"]!.AsArray();
+
+        Assert.All(await Task.WhenAll(answering), Assert.True);
+        Assert.Null(answers[0]);
+        Assert.Equal(Enumerable.Range(1, Count - 1), answers.Skip(1).Select(answer => answer!["index"]!.GetValue<int>()));
+    }
+
+    [PythonSocketIoFact]
     public async Task Server_disconnect_closes_the_session_at_once()
     {
         await using var connection = await ConnectAsync(shared.Server.BaseUrl);

@@ -226,6 +226,47 @@ public sealed class SocketIoConnectionTests
     }
 
     [Fact]
+    public async Task A_server_call_is_answered_once_under_its_ack_id_and_an_event_without_one_has_no_reply()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+
+        await server.SendAsync("""42/local-executor,7["device:sync_capabilities",{"skills":[]}]""");
+        await server.SendAsync("""42/local-executor,["task:cancel",{}]""");
+        var call = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
+        var plain = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
+
+        Assert.True(await call.Reply!.SendAsync(new JsonObject { ["success"] = true }));
+        Assert.False(await call.Reply.SendAsync(new JsonObject { ["success"] = false }));
+        Assert.True(call.Reply.IsAnswered);
+        Assert.Null(plain.Reply);
+        Assert.Equal("""43/local-executor,7[{"success":true}]""", await server.ReceiveAsync());
+        // The second answer was not sent: the next message is this emit.
+        await connection.EmitAsync("after", null, CancellationToken.None);
+        Assert.Equal("""42/local-executor,["after",null]""", await server.ReceiveAsync());
+    }
+
+    [Fact]
+    public async Task A_null_answer_is_an_empty_ack_and_an_answer_after_the_session_closed_is_dropped()
+    {
+        await using var server = await FakeEngineIoServer.StartAsync();
+        var connection = server.CreateConnection();
+        await server.AcceptAsync(connection);
+        await server.SendAsync("""42/local-executor,3["first",null]""");
+        await server.SendAsync("""42/local-executor,4["second",null]""");
+        var first = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
+        var second = await connection.Events.ReadAsync().AsTask().WaitAsync(Wait.DefaultTimeout);
+
+        Assert.True(await first.Reply!.SendAsync(null));
+        Assert.Equal("43/local-executor,3[]", await server.ReceiveAsync());
+        await server.SendAsync("1");
+        await connection.Closed.WaitAsync(Wait.DefaultTimeout);
+
+        Assert.False(await second.Reply!.SendAsync(new JsonObject { ["success"] = true }));
+    }
+
+    [Fact]
     public async Task Emit_before_connect_is_an_error()
     {
         await using var server = await FakeEngineIoServer.StartAsync();

@@ -52,6 +52,17 @@ def build_server(ping_interval, ping_timeout):
             await sio.emit("tick", {"index": index}, to=sid, namespace=NAMESPACE)
         return {"sent": data["count"]}
 
+    @sio.on("ask_back", namespace=NAMESPACE)
+    async def ask_back(sid, data):
+        # Calls the client `count` times at once and returns what each call got back (None for an empty ack).
+        async def ask(index):
+            try:
+                return await sio.call("question", {"index": index}, to=sid, namespace=NAMESPACE, timeout=data["timeout"])
+            except socketio.exceptions.TimeoutError:
+                return "timeout"
+
+        return {"answers": list(await asyncio.gather(*(ask(index) for index in range(data["count"]))))}
+
     @sio.on("disconnect_me", namespace=NAMESPACE)
     async def disconnect_me(sid, data):
         await sio.disconnect(sid, namespace=NAMESPACE)

@@ -39,7 +39,25 @@ public interface ISocketIoConnection : IAsyncDisposable
     Task<string> Closed { get; }
 }
 
-public sealed record SocketIoEvent(string Name, JsonNode? Payload);
+/// <summary>An event from the server. <paramref name="Reply"/> is set when the server sent it as a call and waits for an
+/// answer.</summary>
+public sealed record SocketIoEvent(string Name, JsonNode? Payload, SocketIoReply? Reply = null);
+
+/// <summary>The answer a server's call waits for. Sent at most once, from any thread; once the session has closed an
+/// answer is dropped (the server's call has failed by then).</summary>
+public sealed class SocketIoReply(Func<JsonNode?, Task<bool>> send)
+{
+    private int _used;
+
+    /// <summary>True once an answer was given (sent or dropped).</summary>
+    public bool IsAnswered => Volatile.Read(ref _used) == 1;
+
+    /// <summary>Sends <paramref name="answer"/> as the ack's one argument (null: an empty ack). Never throws.</summary>
+    /// <returns>True when it was sent; false when an answer had been given already or it could not be sent (the session
+    /// closed, or it is over the size limit).</returns>
+    public Task<bool> SendAsync(JsonNode? answer) =>
+        Interlocked.Exchange(ref _used, 1) == 1 ? Task.FromResult(false) : send(answer);
+}
 
 public sealed record SocketIoConnectionOptions
 {

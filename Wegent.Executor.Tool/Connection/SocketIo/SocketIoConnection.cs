@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Serilog;
 using Serilog.Core;
+using Wegent.Executor.Logging;
 
 namespace Wegent.Executor.Connection.SocketIo;
 
@@ -350,7 +351,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
         }
         catch (SocketIoProtocolException e)
         {
-            _logger.Warning("Ignored a malformed packet from the server: {Error} (starts {Start})", e.Message, text.Length > 80 ? text[..80] : text);
+            _logger.Warning("Ignored a malformed packet from the server: {Error} (starts {Start})", LogText.Of(e.Message), LogText.Of(text, 80));
             return null;
         }
     }
@@ -374,7 +375,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
             _pingWatchdog.Dispose();
         }
 
-        _logger.Debug("Engine.IO open: sid {Sid}, ping interval {PingInterval}, ping timeout {PingTimeout}", open.Sid, open.PingInterval, open.PingTimeout);
+        _logger.Debug("Engine.IO open: sid {Sid}, ping interval {PingInterval}, ping timeout {PingTimeout}", LogText.Of(open.Sid), open.PingInterval, open.PingTimeout);
         _opened.TrySetResult();
     }
 
@@ -382,7 +383,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
     {
         if (packet.Namespace != _options.Namespace)
         {
-            _logger.Debug("Ignored a {Type} packet for namespace {Namespace}", packet.Type, packet.Namespace);
+            _logger.Debug("Ignored a {Type} packet for namespace {Namespace}", packet.Type, LogText.Of(packet.Namespace));
             return null;
         }
 
@@ -399,9 +400,9 @@ public sealed class SocketIoConnection : ISocketIoConnection
                 return "the server disconnected the namespace";
             case SocketIoPacketType.Event:
                 var received = packet.TakeEvent();
-                if (packet.AckId is not null)
+                if (packet.AckId is { } callId)
                 {
-                    _logger.Debug("The server asked for an ack of {Event}; acks to the server are not supported", received.Name);
+                    received = received with { Reply = new SocketIoReply(answer => AnswerAsync(callId, answer)) };
                 }
 
                 _events.Writer.TryWrite(received);
@@ -415,6 +416,27 @@ public sealed class SocketIoConnection : ISocketIoConnection
                 return null;
             default:
                 throw new SocketIoProtocolException($"Unexpected {packet.Type} packet (ack id {packet.AckId}).");
+        }
+    }
+
+    /// <summary>Answers the server's call <paramref name="ackId"/>; false when the session is closed or the answer too large.</summary>
+    private async Task<bool> AnswerAsync(long ackId, JsonNode? answer)
+    {
+        if (_closed.Task.IsCompleted) return false;
+        try
+        {
+            using var frame = CheckedFrame(SocketIoPacket.EncodeAckFrame(_options.Namespace, ackId, answer));
+            await SendAsync(frame.Pieces, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (SocketIoDisconnectedException)
+        {
+            return false;
+        }
+        catch (SocketIoMessageTooLargeException e)
+        {
+            _logger.Warning("Did not answer the server's call {AckId}: {Error}", ackId, e.Message);
+            return false;
         }
     }
 
@@ -491,7 +513,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
             return;
         }
 
-        _logger.Information("Socket.IO session closed: {Reason}", reason);
+        _logger.Information("Socket.IO session closed: {Reason}", LogText.Of(reason));
         _pingWatchdog?.Dispose();
         _acks.CancelAll();
         _opened.TrySetCanceled();

@@ -45,13 +45,35 @@ internal sealed record SocketIoPacket(SocketIoPacketType Type, string Namespace,
         EncodeEventFrame(@namespace, ackId, eventName, PayloadWriter(payload));
 
     /// <summary>The same, with the payload written by <paramref name="writePayload"/> (no JSON tree in between).</summary>
-    public static PooledFrame EncodeEventFrame(string @namespace, long? ackId, string eventName, Action<Utf8JsonWriter> writePayload)
+    public static PooledFrame EncodeEventFrame(string @namespace, long? ackId, string eventName, Action<Utf8JsonWriter> writePayload) =>
+        InMessageFrame(frame => WriteEvent(frame, @namespace, ackId, eventName, writePayload));
+
+    /// <summary>Encodes an ACK answering the server's call <paramref name="ackId"/> (<c>3/ns,id[answer]</c>; a null answer is
+    /// an empty ack, <c>[]</c>) straight into an Engine.IO message frame.</summary>
+    public static PooledFrame EncodeAckFrame(string @namespace, long ackId, JsonNode? answer) =>
+        InMessageFrame(frame => Write(frame, SocketIoPacketType.Ack, @namespace, ackId, writer =>
+        {
+            writer.WriteStartArray();
+            answer?.WriteTo(writer);
+            writer.WriteEndArray();
+        }));
+
+    /// <summary>An Engine.IO message frame (<c>4</c>) around the packet <paramref name="writePacket"/> writes.</summary>
+    private static PooledFrame InMessageFrame(Action<PooledFrame> writePacket)
     {
         var frame = new PooledFrame();
-        frame.GetSpan(1)[0] = (byte)('0' + (int)EnginePacketType.Message);
-        frame.Advance(1);
-        WriteEvent(frame, @namespace, ackId, eventName, writePayload);
-        return frame;
+        try
+        {
+            frame.GetSpan(1)[0] = (byte)('0' + (int)EnginePacketType.Message);
+            frame.Advance(1);
+            writePacket(frame);
+            return frame;
+        }
+        catch
+        {
+            frame.Dispose();
+            throw;
+        }
     }
 
     private static Action<Utf8JsonWriter> PayloadWriter(JsonNode? payload) => writer =>
