@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -22,8 +23,10 @@ internal sealed class StreamJsonReader
 
     private readonly Queue<string> _ignoredLines = new();
     private readonly HashSet<string> _streamedMessages = [];
+    private readonly HashSet<string> _streamedReasoning = [];
     private string? _streamingMessage;
     private bool _textSeen;
+    private bool _reasoningSeen;
     private bool _blockStarting;
 
     public string? SessionId { get; private set; }
@@ -122,6 +125,14 @@ internal sealed class StreamJsonReader
                 _textSeen = true;
                 if (_streamingMessage is not null) _streamedMessages.Add(_streamingMessage);
                 return [new AgentTextDelta(separate ? ParagraphSeparator + text : text)];
+            case "content_block_delta"
+                when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
+                    && String(delta, "type") == "thinking_delta" && String(delta, "thinking") is { Length: > 0 } thinking:
+                var separateThinking = _blockStarting && _reasoningSeen;
+                _blockStarting = false;
+                _reasoningSeen = true;
+                if (_streamingMessage is not null) _streamedReasoning.Add(_streamingMessage);
+                return [new AgentReasoningDelta(separateThinking ? ParagraphSeparator + thinking : thinking)];
             default:
                 return [];
         }
@@ -130,8 +141,9 @@ internal sealed class StreamJsonReader
     private List<AgentEvent> ReadAssistant(JsonElement root)
     {
         var events = new List<AgentEvent>();
-        var alreadyStreamed = root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
-            && String(message, "id") is { } id && _streamedMessages.Contains(id);
+        var id = root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object ? String(message, "id") : null;
+        var alreadyStreamed = id is not null && _streamedMessages.Contains(id);
+        var reasoningStreamed = id is not null && _streamedReasoning.Contains(id);
         foreach (var block in ContentBlocks(root))
         {
             switch (String(block, "type"))
@@ -147,9 +159,16 @@ internal sealed class StreamJsonReader
                     events.Add(new AgentTextDelta(_textSeen ? ParagraphSeparator + text : text));
                     _textSeen = true;
                     break;
+                case "thinking" when !reasoningStreamed && String(block, "thinking") is { Length: > 0 } thinking:
+                    events.Add(new AgentReasoningDelta(_reasoningSeen ? ParagraphSeparator + thinking : thinking));
+                    _reasoningSeen = true;
+                    break;
                 case "tool_use":
-                    var input = block.TryGetProperty("input", out var i) ? i.GetRawText() : "{}";
-                    events.Add(new AgentToolUse(String(block, "id") ?? "", String(block, "name") ?? "", Shorten(input)));
+                    var hasInput = block.TryGetProperty("input", out var input);
+                    events.Add(new AgentToolUse(String(block, "id") ?? "", String(block, "name") ?? "", Shorten(hasInput ? input.GetRawText() : "{}"))
+                    {
+                        InputJson = hasInput ? ShortenedObject(input) : null,
+                    });
                     break;
             }
         }
@@ -193,6 +212,33 @@ internal sealed class StreamJsonReader
         };
         SessionId ??= Result.SessionId;
         return [];
+    }
+
+    /// <summary>A tool input object with every long value shortened (nested ones as their JSON text), as JSON; null
+    /// when the input is not an object.</summary>
+    private static string? ShortenedObject(JsonElement input)
+    {
+        const int MaxProperties = 50;
+        if (input.ValueKind != JsonValueKind.Object) return null;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            var count = 0;
+            foreach (var property in input.EnumerateObject())
+            {
+                if (++count > MaxProperties) break;
+                writer.WritePropertyName(property.Name);
+                var value = property.Value;
+                if (value.ValueKind == JsonValueKind.String) writer.WriteStringValue(Shorten(value.GetString() ?? ""));
+                else if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && value.GetRawText() is { Length: > MaxSummaryLength } raw) writer.WriteStringValue(Shorten(raw));
+                else value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static bool IsSubAgent(JsonElement root) =>

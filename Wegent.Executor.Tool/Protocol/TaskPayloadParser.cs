@@ -59,7 +59,7 @@ public static class TaskPayloadParser
             Bot = ReadBot(obj, errors),
             MessageId = ReadOptionalId(obj, "message_id", errors),
             ModelConfig = ReadOptionalObject(obj, "model_config", errors),
-            FromResponsesApiBackend = obj.ContainsKey("model_config") || obj.ContainsKey("collaboration_model"),
+            FromResponsesApiBackend = ResultProtocols.OfPayload(obj) == ResultProtocol.Responses,
             Raw = obj,
         };
         return errors.Count > 0 ? Fail(string.Join("; ", errors)) : new(request, null, taskId, subtaskId);
