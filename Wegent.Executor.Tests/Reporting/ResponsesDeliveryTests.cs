@@ -132,6 +132,30 @@ public sealed class ResponsesDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_delta_refused_because_the_connection_is_not_registered_is_sent_again_in_its_place()
+    {
+        var refusals = 0;
+        Channel.Answer = (eventName, _) => Task.FromResult<JsonNode?>(
+            eventName == KnownResponseEvents.OutputTextDelta && Interlocked.Increment(ref refusals) == 1
+                ? new JsonObject { ["error"] = "Not authenticated or not registered" }
+                : new JsonObject { ["success"] = true });
+        await using var delivery = _harness.Create();
+        var tracker = delivery.Track(Request());
+        delivery.Stage(tracker, RunStage.Started);
+        tracker.OnEvent(new AgentTextDelta("abc"));
+        tracker.OnEvent(new AgentToolUse("toolu_1", "Read", "{}"));
+        delivery.Finish(tracker.Final(FinalOutcome.Completed, null, Succeeded()));
+
+        Channel.SetReady();
+        await _harness.DeliveredAsync(delivery);
+
+        Assert.Equal(
+            [KnownResponseEvents.Created, KnownResponseEvents.OutputTextDelta, KnownResponseEvents.OutputTextDelta, KnownResponseEvents.BlockCreated, KnownResponseEvents.Completed],
+            Channel.EventNames);
+        Assert.Equal([("abc", 0), ("abc", 0)], Deltas());
+    }
+
+    [Fact]
     public async Task One_event_is_in_flight_at_a_time_and_the_terminal_event_never_overtakes_a_delta()
     {
         var held = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -13,7 +13,8 @@ namespace Wegent.Executor.Agents;
 /// Text rule: every assistant text block is one paragraph; the second and later blocks of a run start with a blank line
 /// ("\n\n"), so the concatenated deltas read like the CLI's own output. With <c>--include-partial-messages</c> the text
 /// arrives as <c>stream_event</c> deltas and the finished <c>assistant</c> line repeats it: a message whose text was
-/// streamed contributes no text again. Sub-agent output (a non-null <c>parent_tool_use_id</c>) is not the answer.
+/// streamed contributes no text again. The model's reasoning (thinking blocks) follows the same rules as
+/// <see cref="AgentReasoningDelta"/>s. Sub-agent output (a non-null <c>parent_tool_use_id</c>) is not the answer.
 /// </remarks>
 internal sealed class StreamJsonReader
 {
@@ -117,25 +118,29 @@ internal sealed class StreamJsonReader
                 TurnFinished = streamEvent.TryGetProperty("delta", out var messageDelta) && messageDelta.ValueKind == JsonValueKind.Object
                     && String(messageDelta, "stop_reason") == "end_turn";
                 return [];
-            case "content_block_delta"
-                when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
-                    && String(delta, "type") == "text_delta" && String(delta, "text") is { Length: > 0 } text:
-                var separate = _blockStarting && _textSeen;
-                _blockStarting = false;
-                _textSeen = true;
-                if (_streamingMessage is not null) _streamedMessages.Add(_streamingMessage);
-                return [new AgentTextDelta(separate ? ParagraphSeparator + text : text)];
-            case "content_block_delta"
-                when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
-                    && String(delta, "type") == "thinking_delta" && String(delta, "thinking") is { Length: > 0 } thinking:
-                var separateThinking = _blockStarting && _reasoningSeen;
-                _blockStarting = false;
-                _reasoningSeen = true;
-                if (_streamingMessage is not null) _streamedReasoning.Add(_streamingMessage);
-                return [new AgentReasoningDelta(separateThinking ? ParagraphSeparator + thinking : thinking)];
+            case "content_block_delta" when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object:
+                return String(delta, "type") switch
+                {
+                    "text_delta" when String(delta, "text") is { Length: > 0 } text =>
+                        [new AgentTextDelta(StreamedPiece(text, ref _textSeen, _streamedMessages))],
+                    "thinking_delta" when String(delta, "thinking") is { Length: > 0 } thinking =>
+                        [new AgentReasoningDelta(StreamedPiece(thinking, ref _reasoningSeen, _streamedReasoning))],
+                    _ => [],
+                };
             default:
                 return [];
         }
+    }
+
+    /// <summary>A streamed piece of answer or reasoning: the first piece of a later block starts a new paragraph, and the
+    /// message is noted as streamed so its finished line does not repeat it.</summary>
+    private string StreamedPiece(string piece, ref bool seen, HashSet<string> streamedMessages)
+    {
+        var separate = _blockStarting && seen;
+        _blockStarting = false;
+        seen = true;
+        if (_streamingMessage is not null) streamedMessages.Add(_streamingMessage);
+        return separate ? ParagraphSeparator + piece : piece;
     }
 
     private List<AgentEvent> ReadAssistant(JsonElement root)

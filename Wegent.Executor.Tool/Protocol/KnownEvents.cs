@@ -63,6 +63,10 @@ public static class KnownAckErrors
     public const string SubtaskOfAnotherDevice = "Subtask does not belong to this device";
     public const string DeviceIdMismatch = "Device ID mismatch";
 
+    /// <summary>A Responses-API backend's answer to a result event on a connection that has not registered: the event was
+    /// not taken (PROTOCOL-RESPONSES.md section 2).</summary>
+    public const string NotRegistered = "Not authenticated or not registered";
+
     public static bool IsFinalForDelivery(string error) =>
         error.Contains(SubtaskNotFound, StringComparison.OrdinalIgnoreCase)
         || error.Contains(SubtaskOfAnotherDevice, StringComparison.OrdinalIgnoreCase);

@@ -23,7 +23,8 @@ public interface IReportingStyle
 /// <summary>
 /// The live (not terminal) events of one run in one style. Delivery calls <see cref="Next"/> at most once per
 /// progress interval to start a flush, and again without waiting while <see cref="InFlush"/> says the flush has more;
-/// every event it takes is answered by exactly one of <see cref="Sent"/>, <see cref="Lost"/> or <see cref="TooLarge"/>
+/// every event it takes is answered by exactly one of <see cref="Sent"/>, <see cref="Refused"/>, <see cref="Lost"/> or
+/// <see cref="TooLarge"/>
 /// before the next. Safe to call from several threads.
 /// </summary>
 public interface ILiveReports
@@ -48,8 +49,11 @@ public interface ILiveReports
     /// <summary>The next event to send, or null when there is nothing sendable now.</summary>
     LiveEvent? Next();
 
-    /// <summary>The backend answered it (whatever the answer).</summary>
+    /// <summary>The backend answered it (whatever the answer, but <see cref="Refused"/>).</summary>
     void Sent(LiveEvent liveEvent);
+
+    /// <summary>The backend answered that it did not take it, and could later (this connection is not registered).</summary>
+    void Refused(LiveEvent liveEvent);
 
     /// <summary>Its fate is unknown: no ack in time, or the connection dropped.</summary>
     void Lost(LiveEvent liveEvent);

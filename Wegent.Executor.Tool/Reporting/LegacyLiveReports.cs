@@ -69,6 +69,8 @@ internal sealed class LegacyLiveReports(LegacyStyle style, IRunState run) : ILiv
 
     public void Sent(LiveEvent liveEvent) => Dequeue(liveEvent);
 
+    public void Refused(LiveEvent liveEvent) => Lost(liveEvent);
+
     public void Lost(LiveEvent liveEvent)
     {
         // A snapshot is resent as the newest one, unless the final event (which carries everything) is already waiting.

@@ -92,6 +92,11 @@ internal sealed class ResponsesLiveReports(IRunState run) : ILiveReports
 
     public void Sent(LiveEvent liveEvent) => Advance(liveEvent, delivered: true);
 
+    public void Refused(LiveEvent liveEvent)
+    {
+        // Not appended: sent again, in its place.
+    }
+
     public void Lost(LiveEvent liveEvent) => Advance(liveEvent, delivered: false);
 
     public void TooLarge(LiveEvent liveEvent) => Advance(liveEvent, delivered: true);
@@ -105,11 +110,11 @@ internal sealed class ResponsesLiveReports(IRunState run) : ILiveReports
                 case Created when delivered:
                     _createdSent = true;
                     break;
-                case TextDelta delta:
+                case Delta { IsAnswer: true } delta:
                     _sentText = delta.End;
                     _textOffset += delta.CodePoints;
                     break;
-                case ReasoningDelta delta:
+                case Delta delta:
                     _sentReasoning = delta.End;
                     break;
                 case Block when delivered:
@@ -131,10 +136,10 @@ internal sealed class ResponsesLiveReports(IRunState run) : ILiveReports
             switch (item.Kind)
             {
                 case StreamItemKind.Text when _sentText < item.End:
-                    var end = CutPoint(flush.Text, _sentText, item.End);
-                    return new TextDelta(_ids, flush.Text, _sentText, end, _textOffset);
+                    return new Delta(KnownResponseEvents.OutputTextDelta, _ids, flush.Text, _sentText, CutPoint(flush.Text, _sentText, item.End), _textOffset);
                 case StreamItemKind.Reasoning when _sentReasoning < item.End:
-                    return new ReasoningDelta(_ids, flush.Reasoning, _sentReasoning, CutPoint(flush.Reasoning, _sentReasoning, item.End));
+                    return new Delta(KnownResponseEvents.ReasoningSummaryTextDelta, _ids, flush.Reasoning, _sentReasoning,
+                        CutPoint(flush.Reasoning, _sentReasoning, item.End), offset: null);
                 case StreamItemKind.StepStarted or StreamItemKind.StepFinished:
                     return new Block(_ids, item.Kind, flush.Steps[item.Step]);
             }
@@ -178,12 +183,14 @@ internal sealed class ResponsesLiveReports(IRunState run) : ILiveReports
             request.ModelConfig?["model_id"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;
     }
 
-    private sealed class TextDelta(ResponseIds ids, AnswerText text, int start, int end, int offset)
-        : ResponseEvent(KnownResponseEvents.OutputTextDelta, ids)
+    /// <summary>A piece of the answer (with its <c>offset</c>) or of the reasoning, written straight from the text.</summary>
+    private sealed class Delta(string type, ResponseIds ids, AnswerText text, int start, int end, int? offset) : ResponseEvent(type, ids)
     {
         public int End { get; } = end;
 
-        public int CodePoints { get; } = text.CountCodePoints(start, end - start);
+        public int CodePoints { get; } = offset is null ? 0 : text.CountCodePoints(start, end - start);
+
+        public bool IsAnswer => offset is not null;
 
         protected override void WriteData(Utf8JsonWriter writer)
         {
@@ -192,22 +199,7 @@ internal sealed class ResponsesLiveReports(IRunState run) : ILiveReports
             writer.WriteNumber("content_index", 0);
             writer.WritePropertyName("delta");
             text.WriteJsonString(writer, start, End - start);
-            writer.WriteNumber("offset", offset);
-        }
-    }
-
-    private sealed class ReasoningDelta(ResponseIds ids, AnswerText reasoning, int start, int end)
-        : ResponseEvent(KnownResponseEvents.ReasoningSummaryTextDelta, ids)
-    {
-        public int End { get; } = end;
-
-        protected override void WriteData(Utf8JsonWriter writer)
-        {
-            writer.WriteString("item_id", Ids.ItemId);
-            writer.WriteNumber("output_index", 0);
-            writer.WriteNumber("content_index", 0);
-            writer.WritePropertyName("delta");
-            reasoning.WriteJsonString(writer, start, End - start);
+            if (offset is { } value) writer.WriteNumber("offset", value);
         }
     }
 

@@ -63,7 +63,7 @@ public sealed class ReportDelivery : IAsyncDisposable
         if (rendered.Note is { } note) _logger.Warning("Subtask {SubtaskId}: {Note}", report.SubtaskId, note);
         var entry = new OutboxEntry(report, style);
         TrySave(entry);
-        LaneOf(report.SubtaskId).OfferFinal(new PendingFinal(entry, Resumed: false) { Rendered = rendered });
+        LaneOf(report.SubtaskId).OfferFinal(new PendingFinal(entry, resumed: false) { Rendered = rendered });
         return rendered;
     }
 
@@ -71,7 +71,7 @@ public sealed class ReportDelivery : IAsyncDisposable
     public int ResumeFromOutbox()
     {
         var entries = _outbox.LoadAll();
-        foreach (var entry in entries) LaneOf(entry.SubtaskId).OfferFinal(new PendingFinal(entry, Resumed: true));
+        foreach (var entry in entries) LaneOf(entry.SubtaskId).OfferFinal(new PendingFinal(entry, resumed: true));
         return entries.Count;
     }
 
@@ -112,9 +112,12 @@ public sealed class ReportDelivery : IAsyncDisposable
         _lanes.GetOrAdd(subtaskId, id => new DeliveryLane(this, id));
 
     /// <summary>A final report in a lane; only the lane's loop changes it after it is offered.</summary>
-    private sealed record PendingFinal(OutboxEntry Entry, bool Resumed)
+    /// <param name="resumed">Left in the outbox by an earlier process (no payload to go by: the probe decides).</param>
+    private sealed class PendingFinal(OutboxEntry entry, bool resumed)
     {
-        public OutboxEntry Entry { get; set; } = Entry;
+        public OutboxEntry Entry { get; set; } = entry;
+
+        public bool Resumed { get; } = resumed;
 
         /// <summary>The newest rendering, reused while the style stays the same.</summary>
         public RenderedFinal? Rendered { get; set; }
@@ -253,12 +256,22 @@ public sealed class ReportDelivery : IAsyncDisposable
                 if (liveEvent.ReceivedAt != 0 && !_firstEventSent) ReportFirstEventLatency(liveEvent.ReceivedAt);
                 var ack = await _owner._channel.CallWritingAsync(liveEvent.Name, liveEvent.Write, _owner._settings.AckTimeout, cancellationToken)
                     .ConfigureAwait(false);
-                live.Sent(liveEvent);
-                if (ResultStyles.Classify(ack) == AckKind.NoHandler)
+                switch (ResultStyles.Classify(ack))
                 {
-                    // Nothing more of this run goes live in a style the backend ignores; its final report goes in the other.
-                    _owner._styles.NoHandlerFor(live.Protocol, liveEvent.Name);
-                    lock (_gate) _live = null;
+                    case AckKind.Error when ack!["error"]!.ToString() == KnownAckErrors.NotRegistered:
+                        live.Refused(liveEvent);
+                        _owner._logger.Debug("{Event} of subtask {SubtaskId} refused: not registered yet", liveEvent.Name, _subtaskId);
+                        await Task.Delay(_owner._settings.RetryPause, _owner._time, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case AckKind.NoHandler:
+                        // Nothing more of this run goes live in a style the backend ignores; its final report goes in the other.
+                        live.Sent(liveEvent);
+                        _owner._styles.NoHandlerFor(live.Protocol, liveEvent.Name);
+                        lock (_gate) _live = null;
+                        break;
+                    default:
+                        live.Sent(liveEvent);
+                        break;
                 }
             }
             catch (Exception ex) when (ex is TimeoutException or SocketIoDisconnectedException)
