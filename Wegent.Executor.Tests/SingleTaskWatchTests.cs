@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 
 namespace Wegent.Executor.Tests;
@@ -10,6 +11,10 @@ public class SingleTaskWatchTests
     private sealed class FakeChannel : IBackendChannel
     {
         public JsonNode? Ack { get; set; } = new JsonObject { ["success"] = true };
+
+        public ResultProtocol? Probed { get; init; }
+
+        public ResultProtocol? ProbedResultProtocol => Probed;
 
         public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -77,6 +82,60 @@ public class SingleTaskWatchTests
         await Send(watch, "task:complete", Final(7, "COMPLETED"));
 
         Assert.False(await watch.Finished);
+    }
+
+    private static JsonObject ResponseEvent(long subtaskId, string type) =>
+        new() { ["task_id"] = 1, ["subtask_id"] = subtaskId, ["message_id"] = 2, ["data"] = new JsonObject { ["type"] = type } };
+
+    [Theory]
+    [InlineData("response.completed", true)]
+    [InlineData("error", false)]
+    [InlineData("response.incomplete", false)]
+    public async Task A_Responses_API_terminal_event_is_final_and_only_completed_is_a_success(string eventName, bool success)
+    {
+        var watch = new SingleTaskWatch(new FakeChannel());
+        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+
+        await Send(watch, "response.output_text.delta", ResponseEvent(7, "response.output_text.delta"));
+        Assert.False(watch.Finished.IsCompleted);
+        await Send(watch, eventName, ResponseEvent(7, eventName));
+
+        Assert.Equal(success, await watch.Finished);
+    }
+
+    [Fact]
+    public async Task A_terminal_event_answered_with_an_empty_ack_waits_for_its_resend_in_the_other_style()
+    {
+        var channel = new FakeChannel { Ack = new JsonObject() };
+        var watch = new SingleTaskWatch(channel);
+        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+
+        await Send(watch, "task:complete", Final(7, "COMPLETED"));
+        Assert.False(watch.Finished.IsCompleted);
+        channel.Ack = new JsonObject { ["success"] = true };
+        await Send(watch, "response.completed", ResponseEvent(7, "response.completed"));
+
+        Assert.True(await watch.Finished);
+    }
+
+    [Fact]
+    public async Task A_terminal_event_no_style_handles_is_not_a_success()
+    {
+        var watch = new SingleTaskWatch(new FakeChannel { Ack = null });
+        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+
+        await Send(watch, "response.completed", ResponseEvent(7, "response.completed"));
+        await Send(watch, "task:complete", Final(7, "COMPLETED"));
+
+        Assert.False(await watch.Finished);
+    }
+
+    [Fact]
+    public void The_probe_verdict_of_the_session_passes_through()
+    {
+        var watch = new SingleTaskWatch(new FakeChannel { Probed = ResultProtocol.Responses });
+
+        Assert.Equal(ResultProtocol.Responses, watch.ProbedResultProtocol);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class ExecutorHost(
         var outbox = new Outbox(options.OutboxDirectory, For("outbox"));
         var watch = new SingleTaskWatch(session);
         var delivery = new ReportDelivery(watch, outbox,
-            new DeliverySettings { ProgressInterval = options.ProgressInterval }, time, For("delivery"));
+            new DeliverySettings { ProgressInterval = options.ProgressInterval, ResultProtocol = options.ResultProtocol }, time, For("delivery"));
         await using (delivery.ConfigureAwait(false))
         {
             using var outboxDepth = ExecutorTelemetry.ObserveOutboxDepth(() => delivery.PendingFinals);

@@ -3,23 +3,25 @@ using System.Text.Json.Nodes;
 using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
+using Wegent.Executor.Reporting;
 using Wegent.Executor.Tasks;
 
 namespace Wegent.Executor;
 
 /// <summary>
 /// For <c>--once</c>: notes the first subtask the backend dispatches and completes <see cref="Finished"/> once that
-/// subtask's final event was acknowledged by the backend: true when it was COMPLETED and accepted, false otherwise.
-/// Sits between the session and the rest (as the event handler's and the delivery's channel) so it sees both directions
-/// without reaching into the task machinery.
+/// subtask's terminal event (of either generation) was acknowledged by the backend: true when it reported success and
+/// was accepted, false otherwise. Sits between the session and the rest (as the event handler's and the delivery's
+/// channel) so it sees both directions without reaching into the task machinery.
 /// </summary>
 public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
 {
     private readonly TaskCompletionSource<bool> _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _subtaskId = NoSubtask;
+    private int _unhandledTerminals;
     private const long NoSubtask = long.MinValue;
 
-    /// <summary>The watched subtask's final outcome as delivered: true = COMPLETED and acknowledged without error.</summary>
+    /// <summary>The watched subtask's final outcome as delivered: true = success, acknowledged without error.</summary>
     public Task<bool> Finished => _finished.Task;
 
     /// <summary>Wraps the intake so the first dispatched subtask is noted before it is queued.</summary>
@@ -31,7 +33,7 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
 
     public ResultProtocol? ProbedResultProtocol => channel.ProbedResultProtocol;
 
-    /// <summary>Running snapshots only (finals come as trees through <see cref="CallAsync"/>): passed on untouched.</summary>
+    /// <summary>Live events only (terminal events come as trees through <see cref="CallAsync"/>): passed on untouched.</summary>
     public Task<JsonNode?> CallWritingAsync(string eventName, Action<Utf8JsonWriter> writePayload, TimeSpan timeout, CancellationToken cancellationToken) =>
         channel.CallWritingAsync(eventName, writePayload, timeout, cancellationToken);
 
@@ -39,10 +41,12 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
     {
         var ack = await channel.CallAsync(eventName, payload, timeout, cancellationToken).ConfigureAwait(false);
         var watched = Interlocked.Read(ref _subtaskId);
-        if (watched != NoSubtask && ReadLong(payload, "subtask_id") == watched && IsFinal(eventName, payload))
+        if (watched != NoSubtask && ReadLong(payload, "subtask_id") == watched && IsTerminal(eventName, payload))
         {
-            var accepted = ack is not JsonObject answer || answer["error"] is null;
-            _finished.TrySetResult(accepted && eventName == KnownEvents.TaskComplete && ReadString(payload, "status") == KnownStatuses.Completed);
+            // An empty ack makes delivery send the event once more in the other style: only a second one is final.
+            var kind = ResultStyles.Classify(ack);
+            if (kind == AckKind.NoHandler && Interlocked.Increment(ref _unhandledTerminals) == 1) return ack;
+            _finished.TrySetResult(kind == AckKind.Handled && IsSuccess(eventName, payload));
         }
 
         return ack;
@@ -55,10 +59,15 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
         if (TaskPayloadParser.ParseExecute(payload).SubtaskId is { } subtaskId) Interlocked.CompareExchange(ref _subtaskId, subtaskId, NoSubtask);
     }
 
-    /// <summary>task:complete, or a task:progress that carries a final status (a cancellation).</summary>
-    private static bool IsFinal(string eventName, JsonNode payload) =>
+    /// <summary>task:complete, a task:progress that carries a final status (a cancellation), or a Responses-API terminal event.</summary>
+    private static bool IsTerminal(string eventName, JsonNode payload) =>
         eventName == KnownEvents.TaskComplete
-        || (eventName == KnownEvents.TaskProgress && ReadString(payload, "status") is KnownStatuses.Cancelled or KnownStatuses.Failed);
+        || (eventName == KnownEvents.TaskProgress && ReadString(payload, "status") is KnownStatuses.Cancelled or KnownStatuses.Failed)
+        || KnownResponseEvents.IsTerminal(eventName);
+
+    private static bool IsSuccess(string eventName, JsonNode payload) =>
+        eventName == KnownResponseEvents.Completed
+        || (eventName == KnownEvents.TaskComplete && ReadString(payload, "status") == KnownStatuses.Completed);
 
     private static long? ReadLong(JsonNode? payload, string name) =>
         payload is JsonObject obj && obj[name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number)

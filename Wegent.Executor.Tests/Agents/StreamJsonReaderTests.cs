@@ -13,7 +13,10 @@ public sealed class StreamJsonReaderTests
             [
                 new AgentSessionStarted("c7ae2774-2f7e-4380-8f74-e1414bacffa6", "claude-opus-4-8[1m]"),
                 new AgentTextDelta("Running it."),
-                new AgentToolUse("toolu_1", "Bash", """{"command":"echo hi","description":"say hi"}"""),
+                new AgentToolUse("toolu_1", "Bash", """{"command":"echo hi","description":"say hi"}""")
+                {
+                    InputJson = """{"command":"echo hi","description":"say hi"}""",
+                },
                 new AgentToolResult("toolu_1", "hi", IsError: false),
                 new AgentTextDelta("\n\nHello world"),
             ],
@@ -127,6 +130,43 @@ public sealed class StreamJsonReaderTests
         var text = string.Concat(lines.SelectMany(reader.Read).OfType<AgentTextDelta>().Select(d => d.Text));
 
         Assert.Equal("Hello\n\nBye", text);
+    }
+
+    [Fact]
+    public void Reasoning_streams_as_its_own_deltas_and_the_finished_message_does_not_repeat_it()
+    {
+        var reader = new StreamJsonReader();
+        string[] lines =
+        [
+            """{"type":"stream_event","event":{"type":"message_start","message":{"id":"msg_1","content":[]}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Plan "}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"it."}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}},"parent_tool_use_id":null}""",
+            """{"type":"stream_event","event":{"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Done"}},"parent_tool_use_id":null}""",
+            """{"type":"assistant","message":{"id":"msg_1","content":[{"type":"thinking","thinking":"Plan it.","signature":"x"},{"type":"text","text":"Done"}]},"parent_tool_use_id":null}""",
+            """{"type":"assistant","message":{"id":"msg_2","content":[{"type":"thinking","thinking":"Check.","signature":"x"}]},"parent_tool_use_id":null}""",
+        ];
+
+        var events = lines.SelectMany(reader.Read).ToList();
+
+        Assert.Equal("Plan it.\n\nCheck.", string.Concat(events.OfType<AgentReasoningDelta>().Select(d => d.Text)));
+        Assert.Equal("Done", string.Concat(events.OfType<AgentTextDelta>().Select(d => d.Text)));
+    }
+
+    [Fact]
+    public void A_tool_input_is_kept_as_an_object_with_long_values_shortened()
+    {
+        var reader = new StreamJsonReader();
+        var content = new string('x', 2_000);
+
+        var toolUse = reader.Read($$$"""{"type":"assistant","message":{"id":"m","content":[{"type":"tool_use","id":"toolu_1","name":"Write","input":{"file_path":"/w/a.py","content":"{{{content}}}","mode":1}}]}}""")
+            .OfType<AgentToolUse>().Single();
+
+        var input = System.Text.Json.Nodes.JsonNode.Parse(toolUse.InputJson!)!;
+        Assert.Equal(("/w/a.py", 1), (input["file_path"]!.GetValue<string>(), input["mode"]!.GetValue<int>()));
+        Assert.Equal(StreamJsonReader.MaxSummaryLength, input["content"]!.GetValue<string>().Length);
+        Assert.Equal(StreamJsonReader.MaxSummaryLength, toolUse.InputSummary.Length);
     }
 
     private static (StreamJsonReader Reader, List<AgentEvent> Events) ReadFixture(string name)

@@ -1,4 +1,5 @@
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Protocol;
 
 namespace Wegent.Executor.Tests.Configuration;
 
@@ -65,6 +66,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(1800), options.AgentIdleTimeout);
         Assert.Equal(2, options.AgentMaxRetries);
         Assert.Equal(TimeSpan.FromSeconds(600), options.AgentApiTimeout);
+        Assert.Null(options.ResultProtocol);
     }
 
     [Fact]
@@ -343,6 +345,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("LOCAL_MAX_CONCURRENT_TASKS", "1000")]
     [InlineData("LOCAL_PROGRESS_INTERVAL_MS", "0.5")]
     [InlineData("WEGENT_CLAUDE_PERMISSION_MODE", "yolo")]
+    [InlineData("WEGENT_RESULT_PROTOCOL", "january")]
     [InlineData("WEGENT_EXECUTOR_LOG_FILE", "../escape.log")]
     [InlineData("LOCAL_AGENT_IDLE_TIMEOUT", "99999999")]
     [InlineData("LOCAL_AGENT_MAX_RETRIES", "-1")]
@@ -353,6 +356,17 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         Assert.StartsWith($"{name}={value} is not valid: expected ", message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', message);
+    }
+
+    [Theory]
+    [InlineData("auto", null)]
+    [InlineData("Legacy", ResultProtocol.Legacy)]
+    [InlineData("RESPONSES", ResultProtocol.Responses)]
+    public void The_result_protocol_is_auto_or_a_forced_style(string value, ResultProtocol? expected)
+    {
+        WriteConfigEnv($"WEGENT_RESULT_PROTOCOL={value}");
+
+        Assert.Equal(expected, ConfigurationLoader.Load(NoCommandLine(), Environment()).Options.ResultProtocol);
     }
 
     [Fact]

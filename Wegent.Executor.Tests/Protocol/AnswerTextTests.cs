@@ -58,6 +58,28 @@ public class AnswerTextTests
         Assert.DoesNotContain("\\uFFFD", json, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(5, 100)]
+    [InlineData(Block - 7, 20)]
+    [InlineData(1_000, 3 * Block)]
+    public void A_range_is_written_and_counted_in_code_points_like_the_same_substring(int start, int length)
+    {
+        var expected = AwkwardText(5 * Block);
+        var builder = new AnswerTextBuilder();
+        foreach (var chunk in expected.Chunk(977)) builder.Append(new string(chunk));
+        var substring = expected.Substring(start, length);
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, WireJson.WriterOptions))
+        {
+            builder.Snapshot().WriteJsonString(writer, start, length);
+        }
+
+        Assert.Equal(JsonSerializer.Serialize(substring, new JsonSerializerOptions { Encoder = WireJson.WriterOptions.Encoder }), Encoding.UTF8.GetString(buffer.WrittenSpan));
+        Assert.Equal(substring.EnumerateRunes().Count(), builder.Snapshot().CountCodePoints(start, length));
+    }
+
     [Fact]
     public void A_snapshot_keeps_its_text_while_appending_goes_on()
     {

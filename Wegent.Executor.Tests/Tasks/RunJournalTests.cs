@@ -45,7 +45,19 @@ public sealed class RunJournalTests : IDisposable
         var next = new RunJournal(_directory.FullName, new TestLog().Logger);
         var interrupted = Assert.Single(next.TakeInterrupted());
 
-        Assert.Equal(new InterruptedRun(7, 3, "T", "S"), interrupted);
+        Assert.Equal(new InterruptedRun(7, 3, "T", "S") { Generation = ResultProtocol.Legacy }, interrupted);
         Assert.Empty(next.TakeInterrupted());
+    }
+
+    [Fact]
+    public void An_interrupted_run_of_a_newer_backend_keeps_its_generation_and_message_id()
+    {
+        var neverEnds = new TaskCompletionSource();
+        var request = Request(4) with { FromResponsesApiBackend = true, MessageId = 12 };
+        _ = new RunJournal(_directory.FullName, new TestLog().Logger).TrackAsync(request, () => neverEnds.Task);
+
+        var interrupted = Assert.Single(new RunJournal(_directory.FullName, new TestLog().Logger).TakeInterrupted());
+
+        Assert.Equal((12L, ResultProtocol.Responses), (interrupted.MessageId!.Value, interrupted.Generation!.Value));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 
 namespace Wegent.Executor.Tests.TestSupport;
@@ -16,6 +17,13 @@ public sealed class FakeBackendChannel : IBackendChannel
         (_, _) => Task.FromResult<JsonNode?>(new JsonObject { ["success"] = true });
 
     public int HeartbeatRequests { get; private set; }
+
+    public ResultProtocol? ProbedResultProtocol { get; set; }
+
+    /// <summary>The events sent with this name, in order.</summary>
+    public JsonNode[] Payloads(string eventName) => Sent.Where(s => s.Event == eventName).Select(s => s.Payload).ToArray();
+
+    public string[] EventNames => Sent.Select(s => s.Event).ToArray();
 
     public void SetReady() => _ready.TrySetResult();
 

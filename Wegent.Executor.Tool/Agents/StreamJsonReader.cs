@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -12,7 +13,8 @@ namespace Wegent.Executor.Agents;
 /// Text rule: every assistant text block is one paragraph; the second and later blocks of a run start with a blank line
 /// ("\n\n"), so the concatenated deltas read like the CLI's own output. With <c>--include-partial-messages</c> the text
 /// arrives as <c>stream_event</c> deltas and the finished <c>assistant</c> line repeats it: a message whose text was
-/// streamed contributes no text again. Sub-agent output (a non-null <c>parent_tool_use_id</c>) is not the answer.
+/// streamed contributes no text again. The model's reasoning (thinking blocks) follows the same rules as
+/// <see cref="AgentReasoningDelta"/>s. Sub-agent output (a non-null <c>parent_tool_use_id</c>) is not the answer.
 /// </remarks>
 internal sealed class StreamJsonReader
 {
@@ -22,8 +24,10 @@ internal sealed class StreamJsonReader
 
     private readonly Queue<string> _ignoredLines = new();
     private readonly HashSet<string> _streamedMessages = [];
+    private readonly HashSet<string> _streamedReasoning = [];
     private string? _streamingMessage;
     private bool _textSeen;
+    private bool _reasoningSeen;
     private bool _blockStarting;
 
     public string? SessionId { get; private set; }
@@ -114,24 +118,37 @@ internal sealed class StreamJsonReader
                 TurnFinished = streamEvent.TryGetProperty("delta", out var messageDelta) && messageDelta.ValueKind == JsonValueKind.Object
                     && String(messageDelta, "stop_reason") == "end_turn";
                 return [];
-            case "content_block_delta"
-                when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object
-                    && String(delta, "type") == "text_delta" && String(delta, "text") is { Length: > 0 } text:
-                var separate = _blockStarting && _textSeen;
-                _blockStarting = false;
-                _textSeen = true;
-                if (_streamingMessage is not null) _streamedMessages.Add(_streamingMessage);
-                return [new AgentTextDelta(separate ? ParagraphSeparator + text : text)];
+            case "content_block_delta" when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object:
+                return String(delta, "type") switch
+                {
+                    "text_delta" when String(delta, "text") is { Length: > 0 } text =>
+                        [new AgentTextDelta(StreamedPiece(text, ref _textSeen, _streamedMessages))],
+                    "thinking_delta" when String(delta, "thinking") is { Length: > 0 } thinking =>
+                        [new AgentReasoningDelta(StreamedPiece(thinking, ref _reasoningSeen, _streamedReasoning))],
+                    _ => [],
+                };
             default:
                 return [];
         }
     }
 
+    /// <summary>A streamed piece of answer or reasoning: the first piece of a later block starts a new paragraph, and the
+    /// message is noted as streamed so its finished line does not repeat it.</summary>
+    private string StreamedPiece(string piece, ref bool seen, HashSet<string> streamedMessages)
+    {
+        var separate = _blockStarting && seen;
+        _blockStarting = false;
+        seen = true;
+        if (_streamingMessage is not null) streamedMessages.Add(_streamingMessage);
+        return separate ? ParagraphSeparator + piece : piece;
+    }
+
     private List<AgentEvent> ReadAssistant(JsonElement root)
     {
         var events = new List<AgentEvent>();
-        var alreadyStreamed = root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object
-            && String(message, "id") is { } id && _streamedMessages.Contains(id);
+        var id = root.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.Object ? String(message, "id") : null;
+        var alreadyStreamed = id is not null && _streamedMessages.Contains(id);
+        var reasoningStreamed = id is not null && _streamedReasoning.Contains(id);
         foreach (var block in ContentBlocks(root))
         {
             switch (String(block, "type"))
@@ -147,9 +164,16 @@ internal sealed class StreamJsonReader
                     events.Add(new AgentTextDelta(_textSeen ? ParagraphSeparator + text : text));
                     _textSeen = true;
                     break;
+                case "thinking" when !reasoningStreamed && String(block, "thinking") is { Length: > 0 } thinking:
+                    events.Add(new AgentReasoningDelta(_reasoningSeen ? ParagraphSeparator + thinking : thinking));
+                    _reasoningSeen = true;
+                    break;
                 case "tool_use":
-                    var input = block.TryGetProperty("input", out var i) ? i.GetRawText() : "{}";
-                    events.Add(new AgentToolUse(String(block, "id") ?? "", String(block, "name") ?? "", Shorten(input)));
+                    var hasInput = block.TryGetProperty("input", out var input);
+                    events.Add(new AgentToolUse(String(block, "id") ?? "", String(block, "name") ?? "", Shorten(hasInput ? input.GetRawText() : "{}"))
+                    {
+                        InputJson = hasInput ? ShortenedObject(input) : null,
+                    });
                     break;
             }
         }
@@ -193,6 +217,33 @@ internal sealed class StreamJsonReader
         };
         SessionId ??= Result.SessionId;
         return [];
+    }
+
+    /// <summary>A tool input object with every long value shortened (nested ones as their JSON text), as JSON; null
+    /// when the input is not an object.</summary>
+    private static string? ShortenedObject(JsonElement input)
+    {
+        const int MaxProperties = 50;
+        if (input.ValueKind != JsonValueKind.Object) return null;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            var count = 0;
+            foreach (var property in input.EnumerateObject())
+            {
+                if (++count > MaxProperties) break;
+                writer.WritePropertyName(property.Name);
+                var value = property.Value;
+                if (value.ValueKind == JsonValueKind.String) writer.WriteStringValue(Shorten(value.GetString() ?? ""));
+                else if (value.ValueKind is JsonValueKind.Object or JsonValueKind.Array && value.GetRawText() is { Length: > MaxSummaryLength } raw) writer.WriteStringValue(Shorten(raw));
+                else value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static bool IsSubAgent(JsonElement root) =>

@@ -49,6 +49,7 @@ public static class ConfigurationLoader
             SkillClearCache = Optional(sources, KnownSettings.SkillClearCache, SettingParser.Boolean, SettingDefaults.SkillClearCache),
             MaxConcurrentTasks = Optional(sources, KnownSettings.MaxConcurrentTasks, SettingParser.Integer, SettingDefaults.MaxConcurrentTasks),
             ProgressInterval = Optional(sources, KnownSettings.ProgressInterval, SettingParser.Milliseconds, TimeSpan.FromMilliseconds(SettingDefaults.ProgressIntervalMilliseconds)),
+            ResultProtocol = Optional(sources, KnownSettings.ResultProtocol, raw => Protocol.ResultProtocols.Parse(SettingParser.Choice(raw)), null),
             GracefulShutdownTimeout = Optional(sources, KnownSettings.GracefulShutdownTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.GracefulShutdownTimeoutSeconds)),
             ClaudeCliPath = sources.Find(KnownSettings.ClaudeCli)?.Value ?? SettingDefaults.ClaudeCli,
             PermissionMode = Optional(sources, KnownSettings.PermissionMode, SettingParser.Choice, SettingDefaults.PermissionMode),

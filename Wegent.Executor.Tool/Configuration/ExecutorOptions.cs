@@ -22,6 +22,8 @@ public sealed record ExecutorOptions
     public bool SkillClearCache { get; init; } = SettingDefaults.SkillClearCache;
     public int MaxConcurrentTasks { get; init; } = SettingDefaults.MaxConcurrentTasks;
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(SettingDefaults.ProgressIntervalMilliseconds);
+    /// <summary>The result style every subtask is reported in; null (auto) detects it per task.</summary>
+    public Protocol.ResultProtocol? ResultProtocol { get; init; }
     public TimeSpan GracefulShutdownTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.GracefulShutdownTimeoutSeconds);
     public string ClaudeCliPath { get; init; } = SettingDefaults.ClaudeCli;
     public string PermissionMode { get; init; } = SettingDefaults.PermissionMode;

@@ -184,6 +184,16 @@ public static class KnownSettings
         Maximum = 60000,
     };
 
+    public static readonly SettingDefinition ResultProtocol = new()
+    {
+        EnvironmentVariable = "WEGENT_RESULT_PROTOCOL",
+        OptionName = "--result-protocol",
+        DefaultText = SettingDefaults.ResultProtocol,
+        Description = "How results are reported: auto (per task, from the backend's generation), legacy (task:progress/task:complete) or responses (Responses-API events).",
+        Kind = SettingKind.Choice,
+        Choices = [SettingDefaults.ResultProtocol, "legacy", "responses"],
+    };
+
     public static readonly SettingDefinition GracefulShutdownTimeout = new()
     {
         EnvironmentVariable = "GRACEFUL_SHUTDOWN_TIMEOUT",
@@ -270,7 +280,7 @@ public static class KnownSettings
     [
         ExecutorMode, BackendUrl, AuthToken, Home, WorkspaceRoot, LogDirectory, LogFile, LogMaxSize, LogBackupCount,
         LogLevel, HeartbeatInterval, HeartbeatTimeout, ReconnectDelay, ReconnectMaxDelay, AnthropicApiKey,
-        SkillClearCache, MaxConcurrentTasks, ProgressInterval, GracefulShutdownTimeout, ClaudeCli, PermissionMode,
+        SkillClearCache, MaxConcurrentTasks, ProgressInterval, ResultProtocol, GracefulShutdownTimeout, ClaudeCli, PermissionMode,
         AgentIdleTimeout, AgentMaxRetries, AgentApiTimeout, GitTimeout, WorkspaceRetentionDays,
     ];
 

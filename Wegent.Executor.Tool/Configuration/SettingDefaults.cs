@@ -17,6 +17,7 @@ public static class SettingDefaults
     public const bool SkillClearCache = true;
     public const int MaxConcurrentTasks = 1;
     public const int ProgressIntervalMilliseconds = 200;
+    public const string ResultProtocol = "auto";
     public const double GracefulShutdownTimeoutSeconds = 10;
     public const string ClaudeCli = "claude";
     public const string PermissionMode = "bypassPermissions";

@@ -9,7 +9,7 @@ namespace Wegent.Executor.Connection;
 /// empty ack.</summary>
 public static class ResultProtocolProbe
 {
-    public const string EventName = "response.created";
+    public const string EventName = KnownResponseEvents.Created;
 
     /// <summary>Bounds the wait for the answer, and so how long readiness waits for it after a (re)connect.</summary>
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(5);

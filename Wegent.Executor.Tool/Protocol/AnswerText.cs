@@ -24,9 +24,6 @@ public sealed class AnswerText : IEquatable<AnswerText>
 
     public int Length { get; }
 
-    /// <summary>The text in order, in pieces of any size.</summary>
-    internal IReadOnlyList<ReadOnlyMemory<char>> Segments => _segments;
-
     public static AnswerText FromString(string text) => text.Length == 0 ? Empty : new([text.AsMemory()], text.Length);
 
     public static implicit operator AnswerText(string text) => FromString(text);
@@ -48,6 +45,91 @@ public sealed class AnswerText : IEquatable<AnswerText>
     }
 
     public override string ToString() => Head(Length);
+
+    /// <summary>The character at <paramref name="index"/> (0 ≤ index &lt; <see cref="Length"/>).</summary>
+    internal char CharAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        foreach (var segment in _segments)
+        {
+            if (index < segment.Length) return segment.Span[index];
+            index -= segment.Length;
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(index));
+    }
+
+    /// <summary>Unicode code points in [start, start + length): a surrogate pair counts once, as Python's <c>len</c>
+    /// counts (the Responses-API <c>offset</c>).</summary>
+    internal int CountCodePoints(int start, int length)
+    {
+        var count = 0;
+        var previousHigh = false;
+        ForEachPiece(start, length, int.MaxValue, piece =>
+        {
+            foreach (var c in piece)
+            {
+                var pairEnd = previousHigh && char.IsLowSurrogate(c);
+                if (!pairEnd) count++;
+                previousHigh = !pairEnd && char.IsHighSurrogate(c);
+            }
+        });
+        return count;
+    }
+
+    /// <summary>Writes [start, start + length) as one JSON string value, a piece at a time (never one large buffer).</summary>
+    internal void WriteJsonString(Utf8JsonWriter writer, int start, int length)
+    {
+        if (length == 0)
+        {
+            writer.WriteStringValue(ReadOnlySpan<char>.Empty);
+            return;
+        }
+
+        var written = 0;
+        var single = true;
+        ForEachPiece(start, length, AnswerTextJsonConverter.PieceLength, piece =>
+        {
+            written += piece.Length;
+            if (single && written == length)
+            {
+                writer.WriteStringValue(piece);
+                return;
+            }
+
+            single = false;
+            writer.WriteStringValueSegment(piece, isFinalSegment: written == length);
+        });
+    }
+
+    private delegate void PieceAction(ReadOnlySpan<char> piece);
+
+    /// <summary>Calls <paramref name="action"/> on [start, start + length) in order, in pieces of at most
+    /// <paramref name="maxPiece"/> characters.</summary>
+    private void ForEachPiece(int start, int length, int maxPiece, PieceAction action)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, Length);
+        var skip = start;
+        var left = length;
+        foreach (var segment in _segments)
+        {
+            if (left == 0) return;
+            if (skip >= segment.Length)
+            {
+                skip -= segment.Length;
+                continue;
+            }
+
+            var part = segment.Span[skip..Math.Min(segment.Length, skip + left)];
+            skip = 0;
+            left -= part.Length;
+            for (var at = 0; at < part.Length; at += maxPiece)
+            {
+                action(part[at..Math.Min(part.Length, at + maxPiece)]);
+            }
+        }
+    }
 
     // Equality is by content; only tests and record comparisons use it, so materialising is fine.
     public bool Equals(AnswerText? other) =>
@@ -101,28 +183,11 @@ public sealed class AnswerTextBuilder
 /// so the writer never asks for room for the whole escaped text at once.</summary>
 internal sealed class AnswerTextJsonConverter : JsonConverter<AnswerText>
 {
-    private const int PieceLength = AnswerTextBuilder.BlockLength;
+    internal const int PieceLength = AnswerTextBuilder.BlockLength;
 
     public override AnswerText Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         AnswerText.FromString(reader.GetString() ?? "");
 
-    public override void Write(Utf8JsonWriter writer, AnswerText value, JsonSerializerOptions options)
-    {
-        if (value.Length <= PieceLength)
-        {
-            writer.WriteStringValue(value.ToString());
-            return;
-        }
-
-        var written = 0;
-        foreach (var segment in value.Segments)
-        {
-            for (var start = 0; start < segment.Length; start += PieceLength)
-            {
-                var piece = segment.Span[start..Math.Min(segment.Length, start + PieceLength)];
-                written += piece.Length;
-                writer.WriteStringValueSegment(piece, isFinalSegment: written == value.Length);
-            }
-        }
-    }
+    public override void Write(Utf8JsonWriter writer, AnswerText value, JsonSerializerOptions options) =>
+        value.WriteJsonString(writer, 0, value.Length);
 }

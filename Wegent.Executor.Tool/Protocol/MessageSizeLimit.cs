@@ -52,16 +52,24 @@ public sealed class MessageSizeLimit(int maxMessageBytes = MessageSizeLimit.Back
 
     public static int Measure(TaskCompleteMessage message) => Count(message, ProtocolJsonContext.Default.TaskCompleteMessage);
 
-    private static int Count<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    /// <summary>The bytes <paramref name="write"/> puts on the wire, counted without keeping them.</summary>
+    public static int Measure(Action<Utf8JsonWriter> write)
     {
         using var counter = new ByteCounter();
         using (var writer = new Utf8JsonWriter(counter, WireJson.WriterOptions))
         {
-            JsonSerializer.Serialize(writer, message, typeInfo);
+            write(writer);
         }
 
         return checked((int)counter.Length);
     }
+
+    /// <summary>Whether a payload of <paramref name="bytes"/> (as <see cref="Measure(Action{Utf8JsonWriter})"/> counts
+    /// them) fits one message.</summary>
+    public bool Fits(int bytes) => bytes <= PayloadBudget;
+
+    private static int Count<T>(T message, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        Measure(writer => JsonSerializer.Serialize(writer, message, typeInfo));
 
     private static ThinkingStep ShortenDetails(ThinkingStep step)
     {

@@ -59,7 +59,7 @@ public static class TaskPayloadParser
             McpServers = McpServerDeclarations.Read(obj, botObject, reader),
             MessageId = reader.OptionalId(obj, "message_id", "message_id"),
             ModelConfig = reader.Object(obj, "model_config", "model_config"),
-            FromResponsesApiBackend = obj.ContainsKey("model_config") || obj.ContainsKey("collaboration_model"),
+            FromResponsesApiBackend = ResultProtocols.OfPayload(obj) == ResultProtocol.Responses,
             Raw = obj,
         };
         return reader.Errors.Count > 0 ? Fail(string.Join("; ", reader.Errors)) : new(request, null, taskId, subtaskId);

@@ -8,7 +8,13 @@ using Wegent.Executor.Workspace;
 namespace Wegent.Executor.Tasks;
 
 /// <summary>A subtask that was running when the executor stopped without reporting it (a crash or SIGKILL).</summary>
-public sealed record InterruptedRun(long TaskId, long SubtaskId, string TaskTitle, string SubtaskTitle);
+public sealed record InterruptedRun(long TaskId, long SubtaskId, string TaskTitle, string SubtaskTitle)
+{
+    public long? MessageId { get; init; }
+
+    /// <summary>The generation of its payload; null for an entry an earlier version wrote.</summary>
+    public ResultProtocol? Generation { get; init; }
+}
 
 /// <summary>Remembers on disk which subtasks are running, so one interrupted by a crash is reported after the restart
 /// instead of staying RUNNING forever.</summary>
@@ -41,7 +47,11 @@ public sealed class RunJournal(string directory, ILogger logger)
                     node!["task_id"]!.GetValue<long>(),
                     node["subtask_id"]!.GetValue<long>(),
                     node["task_title"]?.GetValue<string>() ?? "",
-                    node["subtask_title"]?.GetValue<string>() ?? ""));
+                    node["subtask_title"]?.GetValue<string>() ?? "")
+                {
+                    MessageId = node["message_id"]?.GetValue<long>(),
+                    Generation = ResultProtocols.Parse(node["generation"]?.GetValue<string>()),
+                });
             }
             catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException or IOException)
             {
@@ -62,6 +72,8 @@ public sealed class RunJournal(string directory, ILogger logger)
             ["subtask_id"] = request.SubtaskId,
             ["task_title"] = request.TaskTitle,
             ["subtask_title"] = request.SubtaskTitle,
+            ["message_id"] = request.MessageId,
+            ["generation"] = request.Generation().Name(),
         };
         try
         {

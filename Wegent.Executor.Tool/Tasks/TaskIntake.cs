@@ -58,7 +58,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
         if (parsed.Value is not { } request)
         {
             logger.Error("Rejected {Event}: {Error}", eventName, LogText.Of(parsed.Error));
-            if (parsed.SubtaskId is { } subtaskId) runner.ReportRejected(parsed.TaskId ?? 0, subtaskId, $"Invalid task payload: {parsed.Error}");
+            if (parsed.SubtaskId is { } subtaskId) runner.ReportRejected(parsed.TaskId ?? 0, subtaskId, $"Invalid task payload: {parsed.Error}", payload as JsonObject);
             return;
         }
 

@@ -1,43 +1,45 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
+using Wegent.Executor.Reporting;
 using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tasks;
 
-/// <summary>The state of one subtask as the user sees it: accumulated answer, thinking steps, workbench. Agent events
-/// update it; snapshots are built only when delivery asks for one.</summary>
-public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
+/// <summary>The state of one subtask in no generation's words: answer text, steps in order with their inputs and
+/// outputs, reasoning, stage, workbench, and the order the agent produced them in. Agent events update it; a reporting
+/// style reads it when delivery asks (see <see cref="IRunState"/>).</summary>
+public sealed class TaskProgressTracker : IAgentObserver, IRunState
 {
-    public const int AgentStartedProgress = 60;
-    private const int MaxWorkingProgress = 95;
-    private const int ToolTextLength = 500;
-
-    private readonly TaskRequest _request;
     private readonly TimeProvider _time;
-    private readonly MessageSizeLimit _sizeLimit;
-    private readonly Action<TaskProgressTracker> _changed;
+    private readonly Action<RunChange> _changed;
     private readonly Lock _gate = new();
     private readonly AnswerTextBuilder _text = new();
-    private readonly List<ThinkingStep> _thinking = [];
+    private readonly AnswerTextBuilder _reasoning = new();
+    private readonly List<RunStep> _steps = [];
     private readonly Dictionary<string, int> _stepOfToolUse = [];
-    private int _progress;
-    private string _message = "";
+    private readonly List<StreamItem> _stream = [];
+    private int _stepItems;
+    private RunStage _stage;
     private GitWorkbench? _git;
+    private string? _model;
 
-    public TaskProgressTracker(TaskRequest request, TimeProvider time, MessageSizeLimit sizeLimit, Action<TaskProgressTracker> changed)
+    /// <param name="changed">Called (outside the tracker's lock) after each change a style may show.</param>
+    public TaskProgressTracker(TaskRequest request, TimeProvider time, Action<RunChange> changed)
     {
-        _request = request;
+        Request = request;
         _time = time;
-        _sizeLimit = sizeLimit;
         _changed = changed;
+        StartedAt = time.GetUtcNow().ToUnixTimeSeconds();
     }
 
-    public string? SessionId { get; private set; }
+    public TaskRequest Request { get; }
 
-    /// <summary>Set when the answer alone no longer fits a message; the run must then fail.</summary>
-    public bool ResultTooLarge { get; private set; }
+    public long StartedAt { get; }
+
+    public string? SessionId { get; private set; }
 
     public bool HasText
     {
@@ -47,120 +49,141 @@ public sealed class TaskProgressTracker : IAgentObserver, IProgressSource
         }
     }
 
-    /// <summary>Moves to a named stage; the caller reports it as a milestone (it must not be coalesced away).</summary>
-    public void SetStage(int progress, string message)
+    public RunStreamExtent Extent
     {
-        lock (_gate)
+        get
         {
-            _progress = progress;
-            _message = message;
+            lock (_gate) return new RunStreamExtent(_text.Length, _reasoning.Length, _stepItems);
         }
+    }
+
+    /// <summary>Moves to a named stage; the caller tells delivery (a stage is reported, never coalesced away).</summary>
+    public void SetStage(RunStage stage)
+    {
+        lock (_gate) _stage = stage;
     }
 
     /// <summary>Takes the checkout's changed files and commits into the workbench.</summary>
     public void SetGitWorkbench(GitWorkbench git)
     {
         lock (_gate) _git = git;
-        _changed(this);
+        _changed(RunChange.Workbench);
     }
 
     public void OnEvent(AgentEvent agentEvent)
     {
+        RunChange change;
         lock (_gate)
         {
             switch (agentEvent)
             {
                 case AgentSessionStarted started:
                     SessionId = started.SessionId;
+                    _model = started.Model;
                     return;
-                case AgentTextDelta delta:
-                    _text.Append(delta.Text);
+                case AgentTextDelta { Text.Length: > 0 } delta:
+                    AppendText(delta.Text);
+                    change = RunChange.Text;
+                    break;
+                case AgentReasoningDelta { Text.Length: > 0 } reasoning:
+                    Append(_reasoning, StreamItemKind.Reasoning, reasoning.Text);
+                    change = RunChange.Reasoning;
                     break;
                 case AgentToolUse toolUse:
-                    _stepOfToolUse[toolUse.ToolUseId] = _thinking.Count;
-                    _thinking.Add(new ThinkingStep($"Tool: {toolUse.ToolName}", new JsonObject
+                    _stepOfToolUse[toolUse.ToolUseId] = _steps.Count;
+                    AddStepItem(StreamItemKind.StepStarted, _steps.Count);
+                    _steps.Add(new RunStep
                     {
-                        ["tool"] = toolUse.ToolName,
-                        ["input"] = TextShortener.Shorten(toolUse.InputSummary, ToolTextLength),
-                    }));
-                    _progress = Math.Min(MaxWorkingProgress, Math.Max(_progress, AgentStartedProgress) + 5);
+                        Kind = RunStepKind.Tool,
+                        Id = toolUse.ToolUseId,
+                        Name = toolUse.ToolName,
+                        Input = toolUse.InputSummary,
+                        InputJson = toolUse.InputJson,
+                        StartedAt = _time.GetUtcNow().ToUnixTimeMilliseconds(),
+                    });
+                    change = RunChange.Step;
                     break;
                 case AgentToolResult toolResult when _stepOfToolUse.TryGetValue(toolResult.ToolUseId, out var index):
-                    var details = _thinking[index].Details?.DeepClone() as JsonObject ?? [];
-                    details["output"] = TextShortener.Shorten(toolResult.OutputSummary, ToolTextLength);
-                    details["is_error"] = toolResult.IsError;
-                    _thinking[index] = _thinking[index] with { Details = details };
+                    _steps[index] = _steps[index] with { Finished = true, Output = toolResult.OutputSummary, IsError = toolResult.IsError };
+                    AddStepItem(StreamItemKind.StepFinished, index);
+                    change = RunChange.Step;
                     break;
                 case AgentApiRetry retry:
-                    _thinking.Add(new ThinkingStep($"Model API retry {retry.Attempt}", new JsonObject { ["status"] = retry.ErrorStatus }));
+                    _steps.Add(new RunStep { Kind = RunStepKind.ApiRetry, Attempt = retry.Attempt, ErrorStatus = retry.ErrorStatus });
+                    change = RunChange.Step;
                     break;
                 default:
                     return;
             }
         }
 
-        _changed(this);
+        _changed(change);
     }
 
-    public TaskProgressMessage? Snapshot()
+    public RunSnapshot Snapshot()
+    {
+        lock (_gate) return new RunSnapshot(_text.Snapshot(), _steps.ToArray(), _stage, _git, SessionId);
+    }
+
+    public RunStreamWindow ReadStream(int fromItem)
     {
         lock (_gate)
         {
-            var message = new TaskProgressMessage
+            var items = fromItem < _stream.Count ? CollectionsMarshal.AsSpan(_stream)[fromItem..].ToArray() : [];
+            return new RunStreamWindow(fromItem, items, _text.Snapshot(), _reasoning.Snapshot(), _steps.ToArray());
+        }
+    }
+
+    /// <summary>The final report of the run. When the agent streamed no text, its result text becomes the answer.</summary>
+    public FinalReport Final(FinalOutcome outcome, string? errorMessage, AgentOutcome? agentOutcome)
+    {
+        lock (_gate)
+        {
+            if (_text.Length == 0 && !string.IsNullOrEmpty(agentOutcome?.ResultText)) AppendText(agentOutcome.ResultText);
+            return new FinalReport
             {
-                TaskId = _request.TaskId,
-                SubtaskId = _request.SubtaskId,
-                TaskTitle = _request.TaskTitle,
-                SubtaskTitle = _request.SubtaskTitle,
-                Progress = _progress,
-                Status = KnownStatuses.Running,
-                Message = _message,
-                Result = BuildResult("running", null),
+                TaskId = Request.TaskId,
+                SubtaskId = Request.SubtaskId,
+                MessageId = Request.MessageId,
+                Generation = Request.Generation(),
+                Outcome = outcome,
+                ErrorMessage = errorMessage,
+                TaskTitle = Request.TaskTitle,
+                SubtaskTitle = Request.SubtaskTitle,
+                Run = new RunResult
+                {
+                    Text = _text.Snapshot(),
+                    Steps = _steps.ToArray(),
+                    Repository = Request.GitRepo,
+                    Branch = Request.BranchName,
+                    FileChanges = _git?.FileChanges.Select(c => (JsonObject)c.DeepClone()).ToArray() ?? [],
+                    GitInfo = _git?.GitInfo.DeepClone().AsObject(),
+                    FinishedAt = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
+                    StartedAt = StartedAt,
+                    Model = _model,
+                    SessionId = agentOutcome?.SessionId ?? SessionId,
+                    Usage = agentOutcome?.UsageJson is { } usage ? JsonNode.Parse(usage) : null,
+                    TotalCostUsd = agentOutcome?.TotalCostUsd,
+                    NumTurns = agentOutcome?.NumTurns,
+                },
             };
-            var fitted = _sizeLimit.Fit(message.Result, result => MessageSizeLimit.Measure(message with { Result = result }));
-            if (fitted is null)
-            {
-                ResultTooLarge = true;
-                return null;
-            }
-
-            return message with { Result = fitted };
         }
     }
 
-    /// <summary>The result for the final event; the text is what was streamed, so the user's view and the final value agree.</summary>
-    public TaskResult FinalResult(string workbenchStatus, AgentOutcome? outcome)
+    private void AppendText(string text) => Append(_text, StreamItemKind.Text, text);
+
+    /// <summary>Appends to a text and to the stream: the last item grows when it is of the same kind.</summary>
+    private void Append(AnswerTextBuilder builder, StreamItemKind kind, string text)
     {
-        lock (_gate)
-        {
-            if (_text.Length == 0 && !string.IsNullOrEmpty(outcome?.ResultText)) _text.Append(outcome.ResultText);
-            return BuildResult(workbenchStatus, outcome);
-        }
+        var start = builder.Length;
+        builder.Append(text);
+        if (_stream.Count > 0 && _stream[^1].Kind == kind) _stream[^1] = _stream[^1] with { End = builder.Length };
+        else _stream.Add(new StreamItem(kind, start, builder.Length, -1));
     }
 
-    private TaskResult BuildResult(string workbenchStatus, AgentOutcome? outcome)
+    private void AddStepItem(StreamItemKind kind, int step)
     {
-        var text = _text.Snapshot();
-        return new TaskResult
-        {
-            Value = text,
-            Thinking = _thinking.ToArray(),
-            Workbench = new Workbench
-            {
-                TaskTitle = _request.TaskTitle,
-                TaskNumber = _request.TaskId.ToString(CultureInfo.InvariantCulture),
-                Status = workbenchStatus,
-                Summary = TextShortener.Shorten(text, ToolTextLength),
-                Repository = _request.GitRepo ?? "",
-                Branch = _request.BranchName ?? "",
-                LastUpdated = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
-                FileChanges = _git?.FileChanges.Select(c => (JsonObject)c.DeepClone()).ToArray() ?? [],
-                GitInfo = _git?.GitInfo.DeepClone().AsObject(),
-            },
-            SessionId = outcome?.SessionId ?? SessionId,
-            Usage = outcome?.UsageJson is { } usage ? JsonNode.Parse(usage) : null,
-            TotalCostUsd = outcome?.TotalCostUsd,
-            NumTurns = outcome?.NumTurns,
-        };
+        _stream.Add(new StreamItem(kind, 0, 0, step));
+        _stepItems++;
     }
 }

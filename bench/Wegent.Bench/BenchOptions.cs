@@ -6,7 +6,9 @@ namespace Wegent.Bench;
 /// <param name="IdleSeconds">Length of the idle CPU measurement (60 in the table; shorter for quick runs).</param>
 /// <param name="Builds">Executor builds to measure; default: the Release tool build and dist/ binary when present.</param>
 /// <param name="Only">Metrics to measure (startup, idle, first-progress, stream, stream5, reconnect); empty: all.</param>
-internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<ExecutorBuild> Builds, IReadOnlySet<string> Only)
+/// <param name="BackendProtocol">The generation the dev backend speaks (WEGENT_DEV_PROTOCOL: legacy or responses); null:
+/// its default. The executor detects it, so one run measures one reporting style.</param>
+internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<ExecutorBuild> Builds, IReadOnlySet<string> Only, string? BackendProtocol)
 {
     private static readonly string[] Metrics = ["startup", "idle", "first-progress", "stream", "stream5", "reconnect"];
 
@@ -18,6 +20,7 @@ internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<
         var idleSeconds = 60.0;
         var builds = new List<ExecutorBuild>();
         var only = new HashSet<string>(StringComparer.Ordinal);
+        string? backendProtocol = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -40,8 +43,12 @@ internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<
                     }
 
                     break;
+                case "--backend-protocol":
+                    backendProtocol = Value();
+                    if (backendProtocol is not ("legacy" or "responses")) throw new ArgumentException("--backend-protocol is legacy or responses");
+                    break;
                 default:
-                    throw new ArgumentException($"unknown argument {args[i]}; usage: [--runs N] [--idle-seconds S] [--executor name=path]... [--only metric,...]");
+                    throw new ArgumentException($"unknown argument {args[i]}; usage: [--runs N] [--idle-seconds S] [--executor name=path]... [--only metric,...] [--backend-protocol legacy|responses]");
             }
         }
 
@@ -53,6 +60,6 @@ internal sealed record BenchOptions(int Runs, double IdleSeconds, IReadOnlyList<
             if (File.Exists(binary)) builds.Add(new ExecutorBuild("single-file binary (dist/)", binary));
         }
 
-        return new BenchOptions(runs, idleSeconds, builds, only);
+        return new BenchOptions(runs, idleSeconds, builds, only, backendProtocol);
     }
 }

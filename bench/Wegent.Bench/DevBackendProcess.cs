@@ -12,13 +12,15 @@ internal sealed class DevBackendProcess : IAsyncDisposable
     public const string Token = "bench-token";
 
     private readonly string _repositoryRoot;
+    private readonly string? _protocol;
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("wegent-bench-backend-");
     private readonly HttpClient _http;
     private Process? _process;
 
-    private DevBackendProcess(string repositoryRoot)
+    private DevBackendProcess(string repositoryRoot, string? protocol)
     {
         _repositoryRoot = repositoryRoot;
+        _protocol = protocol;
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         Port = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -30,9 +32,10 @@ internal sealed class DevBackendProcess : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public static async Task<DevBackendProcess> StartAsync(string repositoryRoot)
+    /// <param name="protocol">The result generation it speaks (WEGENT_DEV_PROTOCOL); null: its default.</param>
+    public static async Task<DevBackendProcess> StartAsync(string repositoryRoot, string? protocol)
     {
-        var backend = new DevBackendProcess(repositoryRoot);
+        var backend = new DevBackendProcess(repositoryRoot, protocol);
         await backend.StartAgainAsync();
         return backend;
     }
@@ -51,6 +54,7 @@ internal sealed class DevBackendProcess : IAsyncDisposable
         start.Environment["WEGENT_DEV_DB"] = Path.Combine(_data.FullName, "dev.db");
         start.Environment["WEGENT_DEV_TOKENS"] = Token;
         start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
+        if (_protocol is not null) start.Environment["WEGENT_DEV_PROTOCOL"] = _protocol;
         _process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

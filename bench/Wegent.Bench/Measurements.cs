@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -48,7 +49,6 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
         }
     }
 
-    /// <summary>Backend emits task:execute → it records the first task:progress (agent with no output, no git).</summary>
     /// <summary>Per task: the executor's own measure, from the payload's arrival to the first progress going out (its
     /// DEBUG log line), and what the backend sees (emit to receipt, whole milliseconds, Python's own time included).</summary>
     public async Task<(Stats Executor, Stats Backend)> FirstProgressAsync(ExecutorBuild build)
@@ -63,7 +63,7 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
             var task = await backend.WaitForFinalAsync(taskId, subtaskId, Timeout);
             var events = task["events"]!.AsArray().Select(e => e!.AsObject()).ToArray();
             var sent = events.First(e => Is(e, "out", "task:execute"))["received_at"]!.GetValue<long>();
-            var first = events.First(e => Is(e, "in", "task:progress"))["received_at"]!.GetValue<long>();
+            var first = events.First(IsResult)["received_at"]!.GetValue<long>();
             seen.Add(first - sent);
             inside.Add(await ExecutorLatencyAsync(executor.LogFile, subtaskId));
         }
@@ -101,6 +101,8 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
         var delays = new List<double>();
         var gaps = new List<double>();
         var cpuShares = new List<double>();
+        var eventCounts = new List<double>();
+        var kilobytes = new List<double>();
         var peakRss = 0.0;
         var failures = 0;
         string? failure = null;
@@ -126,7 +128,10 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
             cpuShares.Add((executor.CpuMilliseconds() - cpuBefore) / (Clock.NowMs() - started) * 100);
             foreach (var task in finished)
             {
-                var (taskDelays, taskGaps, error) = StreamDelays(task);
+                var results = task["events"]!.AsArray().Select(e => e!.AsObject()).Where(IsResult).ToArray();
+                eventCounts.Add(results.Length);
+                kilobytes.Add(results.Sum(e => Encoding.UTF8.GetByteCount(e["payload"]?.ToJsonString() ?? "")) / 1024.0);
+                var (taskDelays, taskGaps, error) = StreamDelays(results);
                 delays.AddRange(taskDelays);
                 gaps.AddRange(taskGaps);
                 if (error is not null)
@@ -137,7 +142,7 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
             }
         }
 
-        return new StreamingResult(Stats.Of(delays), Stats.Of(gaps), Stats.Of(cpuShares), peakRss, failures, failure);
+        return new StreamingResult(Stats.Of(delays), Stats.Of(gaps), Stats.Of(cpuShares), Stats.Of(eventCounts), Stats.Of(kilobytes), peakRss, failures, failure);
     }
 
     /// <summary>Kill the backend, keep it down 3 s, start it: time from healthy again to device:register received.</summary>
@@ -165,25 +170,42 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
     private static bool Is(JsonObject entry, string direction, string name) =>
         entry["direction"]?.GetValue<string>() == direction && entry["event"]?.GetValue<string>() == name;
 
-    /// <summary>For each progress event: received_at minus the print time of the oldest delta it is the first to carry;
-    /// and the spacing of the text snapshots.</summary>
-    private static (List<double> Delays, List<double> Gaps, string? Error) StreamDelays(JsonObject task)
+    /// <summary>An event the executor sent about a task (either generation's), not a device event.</summary>
+    private static bool IsResult(JsonObject entry) =>
+        entry["direction"]?.GetValue<string>() == "in" && entry["event"]?.GetValue<string>() is { } name && !name.StartsWith("device:", StringComparison.Ordinal);
+
+    /// <summary>For each event that carries new text: received_at minus the print time of the oldest delta it is the first
+    /// to carry; and the spacing of those events. January snapshots carry the whole text so far, Responses-API deltas only
+    /// what is new.</summary>
+    private static (List<double> Delays, List<double> Gaps, string? Error) StreamDelays(JsonObject[] events)
     {
-        var events = task["events"]!.AsArray().Select(e => e!.AsObject()).Where(e => Is(e, "in", "task:progress") || Is(e, "in", "task:complete")).ToArray();
         var delays = new List<double>();
         var gaps = new List<double>();
         var lastIndex = -1;
         long? lastProgressAt = null;
         var printedAt = new Dictionary<int, long>();
+        var streamed = new StringBuilder();
         foreach (var entry in events)
         {
             var receivedAt = entry["received_at"]!.GetValue<long>();
-            var text = entry["payload"]?["result"]?["value"]?.GetValue<string>() ?? "";
+            var eventName = entry["event"]!.GetValue<string>();
+            var payload = entry["payload"];
+            string text;
+            if (eventName == "response.output_text.delta")
+            {
+                streamed.Append(payload?["data"]?["delta"]?.GetValue<string>());
+                text = streamed.ToString();
+            }
+            else
+            {
+                text = payload?["result"]?["value"]?.GetValue<string>() ?? "";
+            }
+
             var markers = Marker().Matches(text).Select(m => (Index: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), At: long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToArray();
             foreach (var (index, at) in markers) printedAt[index] = at;
             if (markers.Length == 0) continue;
-            // Gaps between text snapshots only: the start stages (10, 60) are milestones, never coalesced, by design.
-            if (Is(entry, "in", "task:progress"))
+            // Gaps between text events only: the start stages (10, 60) are milestones, never coalesced, by design.
+            if (eventName is "task:progress" or "response.output_text.delta")
             {
                 if (lastProgressAt is { } previous) gaps.Add(receivedAt - previous);
                 lastProgressAt = receivedAt;
@@ -194,8 +216,16 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
             lastIndex = Math.Max(lastIndex, newest);
         }
 
-        var final = events.LastOrDefault(e => Is(e, "in", "task:complete"))?["payload"];
-        var error = final?["status"]?.GetValue<string>() == "COMPLETED" ? null : final?["error_message"]?.GetValue<string>() ?? "no final result";
+        var final = events.LastOrDefault(e => e["event"]!.GetValue<string>() is "task:complete" or "response.completed" or "error" or "response.incomplete");
+        var error = final?["event"]!.GetValue<string>() switch
+        {
+            "response.completed" => null,
+            "task:complete" when final["payload"]?["status"]?.GetValue<string>() == "COMPLETED" => null,
+            "task:complete" => final["payload"]?["error_message"]?.GetValue<string>() ?? "FAILED",
+            "error" => final["payload"]?["data"]?["message"]?.GetValue<string>() ?? "error",
+            "response.incomplete" => "cancelled",
+            _ => "no final result",
+        };
         return (delays, gaps, error);
     }
 
@@ -203,4 +233,5 @@ internal sealed partial class Measurements(DevBackendProcess backend, string fak
     private static partial Regex Marker();
 }
 
-internal sealed record StreamingResult(Stats Delay, Stats EventGap, Stats CpuPercent, double PeakRssMegabytes, int FailedTasks, string? Failure);
+internal sealed record StreamingResult(Stats Delay, Stats EventGap, Stats CpuPercent, Stats EventsPerTask, Stats KilobytesPerTask,
+    double PeakRssMegabytes, int FailedTasks, string? Failure);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Wegent.Bench;
 
 // Measures the executor on loopback against the dev backend and prints a markdown table. Timing is reported, never asserted.
+// One run measures the reporting style of the generation the dev backend speaks (--backend-protocol).
 var root = FindRepositoryRoot();
 BenchOptions options;
 try
@@ -22,7 +23,7 @@ if (options.Builds.Count == 0)
 
 var fakeAgent = Path.Combine(AppContext.BaseDirectory, "fake-agent.py");
 if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(fakeAgent, File.GetUnixFileMode(fakeAgent) | UnixFileMode.UserExecute);
-await using var backend = await DevBackendProcess.StartAsync(root);
+await using var backend = await DevBackendProcess.StartAsync(root, options.BackendProtocol);
 var measure = new Measurements(backend, fakeAgent, options);
 var rows = new List<string>();
 foreach (var build in options.Builds)
@@ -44,9 +45,9 @@ foreach (var build in options.Builds)
     if (options.Includes("first-progress"))
     {
         var (inside, seen) = await measure.FirstProgressAsync(build);
-        rows.Add(Row(build, "task:execute received → first task:progress sent (executor's clock)",
+        rows.Add(Row(build, "task:execute received → first result event sent (executor's clock)",
             string.Create(CultureInfo.InvariantCulture, $"p50 {inside.Median:0.00} ms, p99 {inside.P99:0.00} ms (n={inside.Count})")));
-        rows.Add(Row(build, "task:execute emitted → first task:progress received (backend, whole ms)", $"p50 {seen.Median:0} ms, p99 {seen.P99:0} ms (n={seen.Count})"));
+        rows.Add(Row(build, "task:execute emitted → first result event received (backend, whole ms)", $"p50 {seen.Median:0} ms, p99 {seen.P99:0} ms (n={seen.Count})"));
     }
 
     if (options.Includes("stream"))
@@ -76,7 +77,7 @@ return 0;
 static string Row(ExecutorBuild build, string metric, string value) => $"| {build.Name} | {metric} | {value} |";
 
 static string Streaming(StreamingResult result) => string.Create(CultureInfo.InvariantCulture,
-    $"delay {result.Delay.Median:0} ms (max {result.Delay.Max:0}); event gap min {result.EventGap.Min:0} ms, median {result.EventGap.Median:0} ms; executor CPU {result.CpuPercent.Median:0.#}% of a core; peak RSS {result.PeakRssMegabytes:0.#} MB{(result.FailedTasks > 0 ? $"; {result.FailedTasks} task(s) FAILED: {result.Failure}" : "")}");
+    $"delay {result.Delay.Median:0} ms (max {result.Delay.Max:0}); event gap min {result.EventGap.Min:0} ms, median {result.EventGap.Median:0} ms; {result.EventsPerTask.Median:0} events, {result.KilobytesPerTask.Median:0} KB sent per task; executor CPU {result.CpuPercent.Median:0.#}% of a core; peak RSS {result.PeakRssMegabytes:0.#} MB{(result.FailedTasks > 0 ? $"; {result.FailedTasks} task(s) FAILED: {result.Failure}" : "")}");
 
 static string FindRepositoryRoot()
 {
