@@ -46,8 +46,11 @@ public sealed class TaskIntakeFuzzTests : IAsyncDisposable
         Assert.DoesNotContain(log.Lines, line => line.Contains("could not run", StringComparison.Ordinal));
     }
 
+    /// <summary>Subtasks with a terminal event in either generation: payloads carrying <c>model_config</c> are answered
+    /// in the Responses-API style, the others with <c>task:complete</c> or a cancelled <c>task:progress</c>.</summary>
     private HashSet<long> AnsweredSubtasks() =>
-        _harness.Channel.Sent.Where(s => s.Event == KnownEvents.TaskComplete || s.Payload["status"]?.GetValue<string>() == KnownStatuses.Cancelled)
+        _harness.Channel.Sent.Where(s => s.Event == KnownEvents.TaskComplete || KnownResponseEvents.IsTerminal(s.Event)
+                || s.Payload["status"]?.GetValue<string>() == KnownStatuses.Cancelled)
             .Select(s => s.Payload["subtask_id"]!.GetValue<long>()).ToHashSet();
 
     private static (string Event, JsonNode? Payload) Generate(Random random, int index)
