@@ -7,7 +7,7 @@ using Wegent.Executor.Protocol;
 using Wegent.Executor.Telemetry;
 using Wegent.ServiceDefaults;
 
-namespace Wegent.AppHost.Tests.Telemetry;
+namespace Wegent.Executor.Tests.Telemetry;
 
 public sealed class ExecutorTelemetryTests
 {
