@@ -138,7 +138,7 @@ public sealed class TaskRunner
 
     private void Report(TaskRequest request, TaskProgressTracker tracker, AgentOutcome outcome, StopReason stopReason)
     {
-        using var reportSpan = ExecutorTelemetry.StartStage("report");
+        using var deliverySpan = ExecutorTelemetry.StartDelivery();
         if (outcome.Status == AgentOutcomeStatus.Cancelled && stopReason != StopReason.ExecutorShutdown)
         {
             _logger.Information("Task {TaskId} subtask {SubtaskId} cancelled", request.TaskId, request.SubtaskId);
