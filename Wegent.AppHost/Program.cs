@@ -27,6 +27,6 @@ var resources = builder.AddWegent(options, RepositoryLayout.Discover(Environment
 await using var app = builder.Build();
 await app.StartAsync();
 Console.WriteLine($"Run state: {resources.RunDirectory}");
-_ = StartupReport.WhenAllHealthyAsync(app, started);
+_ = StartupReport.WhenAllHealthyAsync(app, resources.Names, started);
 await app.WaitForShutdownAsync();
 return 0;

@@ -50,7 +50,8 @@ public static class WegentAppModel
             }
         }
 
-        return new WegentResources(run, backendLink, model?.Resource, backend.Resource.Resource);
+        string[] names = [.. new[] { model?.Resource.Name, Backend, options.WithExecutor ? Executor : null }.OfType<string>()];
+        return new WegentResources(run, backendLink, names);
     }
 
     /// <summary>The scripted model (backend/app/scripted_model.py): the Anthropic API the agents use offline.</summary>
@@ -128,8 +129,8 @@ public static class WegentAppModel
     private sealed record UvicornBackend(IResourceBuilder<IResource> Resource, string Url);
 }
 
-/// <summary>What the AppHost declared: the run directory, the backend's address and token, and the uvicorn resources.</summary>
-public sealed record WegentResources(string RunDirectory, BackendLink Backend, ExecutableResource? Model, IResource BackendResource);
+/// <summary>What the AppHost declared: the run directory, the backend's address and token, the resources' names.</summary>
+public sealed record WegentResources(string RunDirectory, BackendLink Backend, IReadOnlyList<string> Names);
 
 /// <summary>A backend's REST address and the token the AppHost gave it.</summary>
 public sealed record BackendLink(string Url, string Token);
