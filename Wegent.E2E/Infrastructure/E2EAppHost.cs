@@ -60,7 +60,8 @@ internal sealed class E2EAppHost : IAsyncDisposable
                 {
                     _sharedInUse = false;
                     return ValueTask.CompletedTask;
-                });
+                }
+                );
             }
         }
         finally
