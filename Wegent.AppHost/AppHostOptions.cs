@@ -12,7 +12,9 @@ public sealed record AppHostOptions
           --token TOKEN             the backend token the executor uses (default: a fresh one for the dev backend)
           --scripted-model          run the scripted model (default when ANTHROPIC_API_KEY/ANTHROPIC_AUTH_TOKEN are unset)
           --no-scripted-model       do not run it (the executor uses your real key)
-          --dashboard-port PORT     dashboard port on 127.0.0.1 (default: a free one)
+          --executor-binary PATH    run this built wegent-executor instead of the Wegent.Executor.Tool project
+          --no-executor             declare no executor (you start your own against the backend)
+          --dashboard-port PORT     the Aspire dashboard's port on 127.0.0.1 (default: the launch profile's)
           --run-dir DIR             state of this run (default: .dev/apphost/<run> in the checkout)
         """;
 
@@ -24,7 +26,11 @@ public sealed record AppHostOptions
 
     public bool ScriptedModel { get; init; }
 
-    public int DashboardPort { get; init; }
+    public string? ExecutorBinary { get; init; }
+
+    public bool WithExecutor { get; init; } = true;
+
+    public int? DashboardPort { get; init; }
 
     public string? RunDirectory { get; init; }
 
@@ -43,6 +49,8 @@ public sealed record AppHostOptions
                 "--token" => options with { Token = Value() },
                 "--scripted-model" => options with { ScriptedModel = true },
                 "--no-scripted-model" => options with { ScriptedModel = false },
+                "--executor-binary" => options with { ExecutorBinary = Path.GetFullPath(Value()) },
+                "--no-executor" => options with { WithExecutor = false },
                 "--dashboard-port" => options with { DashboardPort = int.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--run-dir" => options with { RunDirectory = Path.GetFullPath(Value()) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
@@ -54,8 +62,17 @@ public sealed record AppHostOptions
             throw new ArgumentException("Give either --backend-url or --wegent-backend-dir, not both.");
         }
 
+        if (!options.UsesDevBackend && options.Token is null)
+        {
+            throw new ArgumentException("--token is required with --backend-url or --wegent-backend-dir.");
+        }
+
         return options;
     }
+
+    /// <summary>The arguments for Aspire itself (its configuration): the dashboard's address when a port is given.</summary>
+    public string[] AspireArguments() =>
+        DashboardPort is { } port ? [$"--ASPNETCORE_URLS=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"] : [];
 
     /// <summary>The dev backend of this repository runs (rather than an external or a Wegent checkout's one).</summary>
     public bool UsesDevBackend => ExternalBackendUrl is null && WegentBackendDirectory is null;

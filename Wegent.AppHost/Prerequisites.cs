@@ -1,36 +1,45 @@
 using System.Diagnostics;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Wegent.AppHost;
 
-/// <summary>What the resources need on this machine; each missing piece gives one message with the command to fix it.</summary>
+/// <summary>What a resource needs on this machine, checked when it starts: a missing piece fails that resource (not
+/// the AppHost) and its console log says what is missing and the command that fixes it.</summary>
 public static class Prerequisites
 {
-    public static IReadOnlyList<string> Check(AppHostOptions options, RepositoryLayout layout)
+    public const string InstallAll = "scripts/install-prerequisites";
+
+    /// <summary>Null when satisfied; otherwise what is missing and how to fix it.</summary>
+    public delegate string? Check();
+
+    public static Check DevBackendPython(RepositoryLayout layout) => () =>
+        Succeeds(layout.Python, "-c", "import fastapi, uvicorn, socketio, jwt") ? null
+            : $"{layout.Python} lacks the dev backend's packages (fastapi, uvicorn, socketio, jwt). Fix: {InstallAll}"
+              + " (or: sudo apt-get install python3-fastapi python3-uvicorn python3-socketio python3-jwt)";
+
+    public static Check WegentCheckout(string directory) => () =>
+        !Directory.Exists(directory) ? $"--wegent-backend-dir {directory} does not exist."
+        : !Succeeds("uv", "--version") ? "uv is missing (the Wegent backend runs with `uv run`). Fix: pip install uv"
+        : null;
+
+    public static Check ClaudeCli(string? path) => () =>
+        path is not null && File.Exists(path) ? null
+            : $"The Claude Code CLI is missing{(path is null ? "" : $" at {path}")}. Fix: {InstallAll} (or set WEGENT_CLAUDE_CLI)";
+
+    /// <summary>Runs <paramref name="check"/> before each start of the resource.</summary>
+    public static IResourceBuilder<T> WithPrerequisite<T>(this IResourceBuilder<T> resource, Check check)
+        where T : IResource
     {
-        var problems = new List<string>();
-        if ((options.UsesDevBackend || options.ScriptedModel) && !Succeeds(layout.Python, "-c", "import fastapi, uvicorn, socketio, jwt"))
+        resource.ApplicationBuilder.Eventing.Subscribe<BeforeResourceStartedEvent>(resource.Resource, (started, _) =>
         {
-            problems.Add($"{layout.Python} lacks the dev backend's packages (fastapi, uvicorn, socketio, jwt). Install them: scripts/install-prerequisites"
-                + " (or: sudo apt-get install python3-fastapi python3-uvicorn python3-socketio python3-jwt)");
-        }
-
-        if (options.WegentBackendDirectory is { } directory)
-        {
-            if (!Directory.Exists(directory)) problems.Add($"--wegent-backend-dir {directory} does not exist.");
-            if (!Succeeds("uv", "--version")) problems.Add("uv is missing (the Wegent backend runs with `uv run`). Install it: pip install uv");
-        }
-
-        if (layout.ClaudeCli is null)
-        {
-            problems.Add("The Claude Code CLI is missing. Install it into .tools/: scripts/install-prerequisites (or set WEGENT_CLAUDE_CLI)");
-        }
-
-        if (!File.Exists(layout.Executor))
-        {
-            problems.Add($"The executor is not built next to the AppHost ({layout.Executor}). Build it: dotnet build Wegent.AppHost");
-        }
-
-        return problems;
+            if (check() is not { } problem) return Task.CompletedTask;
+            started.Services.GetRequiredService<ResourceLoggerService>().GetLogger(started.Resource).LogError("Missing: {Problem}", problem);
+            throw new MissingPrerequisiteException(problem);
+        });
+        return resource;
     }
 
     private static bool Succeeds(string command, params string[] arguments)
@@ -50,3 +59,5 @@ public static class Prerequisites
         }
     }
 }
+
+public sealed class MissingPrerequisiteException(string problem) : Exception(problem);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using Aspire.Hosting;
+using Microsoft.Extensions.Hosting;
 using Wegent.AppHost;
-using Wegent.AppHost.Orchestrator;
 
 AppHostOptions options;
 try
@@ -20,30 +21,12 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or UriForm
     return 2;
 }
 
-var layout = RepositoryLayout.Discover(Environment.GetEnvironmentVariable);
-var problems = Prerequisites.Check(options, layout);
-foreach (var problem in problems) Console.Error.WriteLine("Missing: " + problem);
-if (problems.Count > 0) return 2;
-
 var started = Stopwatch.StartNew();
-await using var app = WegentAppModel.CreateBuilder(options, layout, new DistributedApplicationOptions()).Build();
+var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = options.AspireArguments() });
+var resources = builder.AddWegent(options, RepositoryLayout.Discover(Environment.GetEnvironmentVariable), TimeProvider.System);
+await using var app = builder.Build();
 await app.StartAsync();
-Console.WriteLine($"Dashboard: {app.DashboardLoginUrl}");
-_ = ReportWhenUpAsync();
+Console.WriteLine($"Run state: {resources.RunDirectory}");
+_ = StartupReport.WhenAllHealthyAsync(app, resources.Names, started);
 await app.WaitForShutdownAsync();
 return 0;
-
-async Task ReportWhenUpAsync()
-{
-    using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-    try
-    {
-        await app.WaitForAllUpAsync(timeout.Token);
-        Console.WriteLine($"All resources healthy in {started.Elapsed.TotalSeconds:0.00} s: "
-            + string.Join(", ", app.Orchestrator.Resources.Select(r => $"{r.Name} {string.Join(' ', r.Snapshot.Endpoints)}".TrimEnd())));
-    }
-    catch (OperationCanceledException)
-    {
-        Console.Error.WriteLine("Not every resource became healthy within 2 minutes; see their logs on the dashboard.");
-    }
-}

@@ -1,8 +1,8 @@
 namespace Wegent.AppHost;
 
 /// <summary>Where things are, found at run time: the checkout (above the AppHost's binaries or the current
-/// directory), its backend, the executor built next to the AppHost, Python and the Claude CLI.</summary>
-public sealed record RepositoryLayout(string Root, string Executor, string Python, string? ClaudeCli)
+/// directory), its backend, Python and the Claude CLI.</summary>
+public sealed record RepositoryLayout(string Root, string Python, string? ClaudeCli)
 {
     public string Backend => Path.Combine(Root, "backend");
 
@@ -11,8 +11,7 @@ public sealed record RepositoryLayout(string Root, string Executor, string Pytho
         var root = FindRoot(AppContext.BaseDirectory) ?? FindRoot(Directory.GetCurrentDirectory())
             ?? throw new InvalidOperationException("Run the AppHost from a wegent-executor checkout (Wegent.sln not found).");
         var python = environment("WEGENT_PYTHON") is { Length: > 0 } configured ? configured : "/usr/bin/python3";
-        var executor = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "wegent-executor.exe" : "wegent-executor");
-        return new RepositoryLayout(root, executor, python, FindClaudeCli(root, environment));
+        return new RepositoryLayout(root, python, FindClaudeCli(root, environment));
     }
 
     private static string? FindRoot(string start)

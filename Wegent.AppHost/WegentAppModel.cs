@@ -1,86 +1,136 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
-using Wegent.AppHost.Dashboard;
-using Wegent.AppHost.Orchestrator;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Wegent.AppHost;
 
 /// <summary>The resources of a Wegent dev environment: the scripted model, the backend and this repository's executor,
-/// wired together (URLs, a fresh token, a per-run executor home) and started in dependency order.</summary>
+/// wired together (URLs, a fresh secret token, a per-run executor home), each waiting for what it needs.</summary>
 public static class WegentAppModel
 {
     public const string Model = "model";
     public const string Backend = "backend";
     public const string Executor = "executor";
+    public const string TokenParameter = "backend-token";
 
-    public static DistributedApplicationBuilder CreateBuilder(AppHostOptions options, RepositoryLayout layout, DistributedApplicationOptions appOptions)
+    /// <summary>Where the dev backend serves the live task view (backend/app/task_view).</summary>
+    public const string LiveTasksPath = "/dev/tasks";
+
+    public static WegentResources AddWegent(this IDistributedApplicationBuilder builder, AppHostOptions options, RepositoryLayout layout, TimeProvider time)
     {
-        var builder = DistributedApplication.CreateBuilder(appOptions with { DashboardPort = options.DashboardPort });
-        var runName = appOptions.Time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + RandomHex(2);
+        var runName = time.GetLocalNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + RandomHex(2);
         var run = options.RunDirectory ?? Path.Combine(layout.Root, ".dev", "apphost", runName);
         Directory.CreateDirectory(run);
-        var token = options.Token ?? (options.UsesDevBackend
-            ? "dev-" + RandomHex(16)
-            : throw new ArgumentException("--token is required with --backend-url or --wegent-backend-dir."));
+        var tokenValue = options.Token ?? "dev-" + RandomHex(16);
+        var token = builder.AddParameter(TokenParameter, () => tokenValue, secret: true);
 
         var model = options.ScriptedModel ? AddScriptedModel(builder, layout) : null;
-
         var backend = AddBackend(builder, options, layout, run, token, model);
-        var home = Path.Combine(run, "executor-home");
-        var deviceId = "apphost-" + runName;
-        Directory.CreateDirectory(home);
-        File.WriteAllText(Path.Combine(home, "device_id"), deviceId);
-        var executor = builder.AddExecutable(Executor, layout.Executor, run)
-            .WithEnvironment("WEGENT_BACKEND_URL", backend.Url.ToString().TrimEnd('/'))
-            .WithEnvironment("WEGENT_AUTH_TOKEN", token)
-            .WithEnvironment("WEGENT_EXECUTOR_HOME", home)
-            .WithEnvironment("WEGENT_CLAUDE_CLI", layout.ClaudeCli)
-            .WithEnvironment("CLAUDE_CODE_TMPDIR", run)
-            .WaitFor(backend);
-        if (options.UsesDevBackend)
+        var backendLink = new BackendLink(backend.Url, tokenValue);
+        if (options.UsesDevBackend) BackendCommands.AddTo(backend.Resource, backendLink);
+        if (options.WithExecutor)
         {
-            executor.WithHealthCheck(new DeviceConnectedProbe(builder.Probes, backend.Url, token, deviceId));
-            builder.Backend = new BackendLink(backend.Url, token);
+            var deviceId = "apphost-" + runName;
+            var home = Path.Combine(run, "executor-home");
+            Directory.CreateDirectory(home);
+            File.WriteAllText(Path.Combine(home, "device_id"), deviceId);
+            var settings = new ExecutorSettings(backend.Url, token, tokenValue, home, run, layout.ClaudeCli);
+            var deviceCheck = options.UsesDevBackend ? new DeviceConnectedHealthCheck(backendLink, deviceId) : null;
+            if (options.ExecutorBinary is { } binary)
+            {
+                ConfigureExecutor(builder.AddExecutable(Executor, binary, run).WithOtlpExporter(), settings, backend, deviceCheck, binary, []);
+            }
+            else
+            {
+                ConfigureExecutor(builder.AddProject<Projects.Wegent_Executor_Tool>(Executor), settings, backend, deviceCheck, "dotnet", ExecutorProject.RunArguments);
+            }
         }
 
-        return builder;
+        string[] names = [.. new[] { model?.Resource.Name, Backend, options.WithExecutor ? Executor : null }.OfType<string>()];
+        return new WegentResources(run, backendLink, names);
     }
 
-    /// <summary>The scripted model (backend/app/scripted_model.py) on a free port; the E2E suite declares it here too.</summary>
-    public static ResourceBuilder AddScriptedModel(DistributedApplicationBuilder builder, RepositoryLayout layout)
+    /// <summary>The scripted model (backend/app/scripted_model.py): the Anthropic API the agents use offline.</summary>
+    public static IResourceBuilder<ExecutableResource> AddScriptedModel(IDistributedApplicationBuilder builder, RepositoryLayout layout) =>
+        Uvicorn(builder.AddExecutable(Model, layout.Python, layout.Backend, "-m", "uvicorn", "app.scripted_model:app"))
+            .WithPrerequisite(Prerequisites.DevBackendPython(layout));
+
+    private static UvicornBackend AddBackend(IDistributedApplicationBuilder builder, AppHostOptions options, RepositoryLayout layout, string run,
+        IResourceBuilder<ParameterResource> token, IResourceBuilder<ExecutableResource>? model)
     {
-        var model = builder.AddExecutable(Model, layout.Python, layout.Backend, "-m", "uvicorn", "app.scripted_model:app").WithHttpEndpoint();
-        return model.WithArgs(UvicornAddress(model)).WithEnvironment("PYTHONDONTWRITEBYTECODE", "1").WithHttpHealthCheck();
+        if (options.ExternalBackendUrl is { } external)
+        {
+            return new UvicornBackend(builder.AddExternalService(Backend, external).WithHttpHealthCheck("/health"), external.ToString().TrimEnd('/'));
+        }
+
+        var backend = options.WegentBackendDirectory is { } wegent
+            ? builder.AddExecutable(Backend, "uv", wegent, "run", "uvicorn", "app.main:app").WithPrerequisite(Prerequisites.WegentCheckout(wegent))
+            : builder.AddExecutable(Backend, layout.Python, layout.Backend, "-m", "uvicorn", "app.main:app")
+                .WithPrerequisite(Prerequisites.DevBackendPython(layout))
+                .WithEnvironment("WEGENT_DEV_DB", Path.Combine(run, "backend.db"))
+                .WithEnvironment("WEGENT_DEV_TOKENS", token);
+        Uvicorn(backend);
+        if (options.UsesDevBackend) backend.WithUrl(UrlOf(backend) + LiveTasksPath, "Live tasks");
+        if (model is not null) backend.WithEnvironment("WEGENT_DEV_MODEL_URL", UrlOf(model)).WaitFor(model);
+        return new UvicornBackend(backend, UrlOf(backend));
     }
 
-    /// <summary>This repository's dev backend on a free port, with its database, its tokens (comma-separated) and,
-    /// when given, the model it points agents at (and waits for). The E2E suite declares it here too.</summary>
-    public static ResourceBuilder AddDevBackend(DistributedApplicationBuilder builder, RepositoryLayout layout, string database, string tokens, ResourceBuilder? model)
+    private static void ConfigureExecutor<T>(IResourceBuilder<T> executor, ExecutorSettings settings, UvicornBackend backend,
+        DeviceConnectedHealthCheck? deviceCheck, string doctorCommand, IReadOnlyList<string> doctorArguments)
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
-        var backend = builder.AddExecutable(Backend, layout.Python, layout.Backend, "-m", "uvicorn", "app.main:app").WithHttpEndpoint()
-            .WithEnvironment("WEGENT_DEV_DB", database)
-            .WithEnvironment("WEGENT_DEV_TOKENS", tokens)
-            .WithEnvironment("PYTHONDONTWRITEBYTECODE", "1");
-        return ListenAndUseModel(backend, model);
+        foreach (var (name, value) in settings.Environment()) executor.WithEnvironment(name, value);
+        executor.WithEnvironment("WEGENT_AUTH_TOKEN", settings.Token)
+            .WithPrerequisite(Prerequisites.ClaudeCli(settings.ClaudeCli))
+            .WaitFor(backend.Resource);
+        if (deviceCheck is not null)
+        {
+            var check = "executor-device-connected";
+            executor.ApplicationBuilder.Services.AddHealthChecks().AddCheck(check, deviceCheck);
+            executor.WithHealthCheck(check);
+        }
+
+        ExecutorDoctor.AddTo(executor, settings, doctorCommand, doctorArguments);
     }
 
-    private static ResourceBuilder AddBackend(DistributedApplicationBuilder builder, AppHostOptions options, RepositoryLayout layout, string run, string token, ResourceBuilder? model)
+    /// <summary>Runs a uvicorn app on 127.0.0.1 on a port chosen now, not behind Aspire's proxy: the port stays the same
+    /// when the resource restarts, and a stopped or frozen process is seen as such by its clients.</summary>
+    private static IResourceBuilder<ExecutableResource> Uvicorn(IResourceBuilder<ExecutableResource> resource)
     {
-        if (options.ExternalBackendUrl is { } external) return builder.AddExternalService(Backend, external).WithHttpHealthCheck();
-        if (options.WegentBackendDirectory is not { } wegent) return AddDevBackend(builder, layout, Path.Combine(run, "backend.db"), token, model);
-
-        return ListenAndUseModel(builder.AddExecutable(Backend, "uv", wegent, "run", "uvicorn", "app.main:app").WithHttpEndpoint(), model);
+        var port = FreePort();
+        return resource
+            .WithHttpEndpoint(port: port, isProxied: false)
+            .WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1")
+            .WithArgs("--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-level", "info")
+            .WithEnvironment("PYTHONDONTWRITEBYTECODE", "1")
+            .WithEnvironment("PYTHONUNBUFFERED", "1")
+            .WithHttpHealthCheck("/health");
     }
 
-    private static ResourceBuilder ListenAndUseModel(ResourceBuilder backend, ResourceBuilder? model)
+    internal static string UrlOf(IResourceBuilder<IResourceWithEndpoints> resource)
     {
-        backend.WithArgs(UvicornAddress(backend)).WithHttpHealthCheck();
-        if (model is not null) backend.WithEnvironment("WEGENT_DEV_MODEL_URL", model.Url.ToString().TrimEnd('/')).WaitFor(model);
-        return backend;
+        var endpoint = resource.Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
+        return $"http://127.0.0.1:{endpoint.Port!.Value.ToString(CultureInfo.InvariantCulture)}";
     }
 
-    private static string[] UvicornAddress(ResourceBuilder resource) =>
-        ["--host", "127.0.0.1", "--port", resource.Port.ToString(CultureInfo.InvariantCulture), "--log-level", "info"];
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));
+
+    private sealed record UvicornBackend(IResourceBuilder<IResource> Resource, string Url);
 }
+
+/// <summary>What the AppHost declared: the run directory, the backend's address and token, the resources' names.</summary>
+public sealed record WegentResources(string RunDirectory, BackendLink Backend, IReadOnlyList<string> Names);
+
+/// <summary>A backend's REST address and the token the AppHost gave it.</summary>
+public sealed record BackendLink(string Url, string Token);

@@ -24,7 +24,9 @@ public static class WegentTelemetry
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static IDisposable Start(TelemetrySetup setup)
     {
-        var resource = ResourceBuilder.CreateDefault().AddService(setup.ServiceName);
+        // OTEL_SERVICE_NAME (set by Aspire to the resource's name) wins, so traces, metrics and logs show as one resource.
+        var resource = ResourceBuilder.CreateDefault();
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME"))) resource.AddService(setup.ServiceName);
         var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource([.. setup.Sources]);
         setup.ConfigureTracing(tracing);
         var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter([.. setup.Sources]);

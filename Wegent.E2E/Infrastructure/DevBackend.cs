@@ -1,51 +1,44 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Wegent.AppHost;
-using Wegent.AppHost.Model;
-using Wegent.AppHost.Orchestrator;
 
 namespace Wegent.E2E.Infrastructure;
 
-/// <summary>The dev backend and, separately, its scripted model, declared and run by the AppHost's orchestrator (the
-/// resources `dotnet run --project Wegent.AppHost` starts) on free loopback ports, with a database of this test's own.
-/// The model runs on its own so the backend can be killed and restarted while an agent is mid-request; neither is
-/// restarted on a crash, since tests kill the backend on purpose and start it again themselves.</summary>
+/// <summary>The dev backend and, separately, its scripted model, as the AppHost declares them (`scripts/run`), run by
+/// Aspire on loopback ports with a database of this test's own. The model runs on its own so the backend can be killed
+/// and restarted while an agent is mid-request; Aspire never restarts the backend by itself, so a killed one stays down
+/// until the test starts it again.</summary>
 public sealed class DevBackend : IAsyncDisposable
 {
     /// <summary>The token every test executor uses, unless a test brings its own through WEGENT_DEV_TOKENS.</summary>
     public const string DefaultToken = "e2e-token";
 
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("wegent-e2e-backend-");
-    private readonly DistributedApplication _app;
-    private readonly ResourceSupervisor _backendResource;
-    private readonly ResourceSupervisor _modelResource;
+    private readonly E2EAppHost _host;
+    private readonly Func<ValueTask> _release;
     private ManagedProcess? _backend;
 
-    private DevBackend(Dictionary<string, string?> extraSettings)
+    private DevBackend(E2EAppHost host, Func<ValueTask> release, Dictionary<string, string?> extraSettings)
     {
-        var layout = RepositoryLayout.Discover(Environment.GetEnvironmentVariable);
-        // Stopping at the end of a test kills at once, as disposing a process did.
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { StopGrace = TimeSpan.Zero });
-        var model = WegentAppModel.AddScriptedModel(builder, layout).WithRestartPolicy(RestartPolicy.Never);
+        _host = host;
+        _release = release;
         var tokens = extraSettings.GetValueOrDefault("WEGENT_DEV_TOKENS") ?? DefaultToken;
-        var backend = WegentAppModel.AddDevBackend(builder, layout, Path.Combine(_data.FullName, "dev.db"), tokens, model)
-            .WithRestartPolicy(RestartPolicy.Never);
-        foreach (var (key, value) in extraSettings) backend.WithEnvironment(key, value);
-
-        Port = backend.Port;
-        ModelPort = model.Port;
+        host.SetBackendSettings(new Dictionary<string, string?>(extraSettings)
+        {
+            ["WEGENT_DEV_DB"] = Path.Combine(_data.FullName, "dev.db"),
+            ["WEGENT_DEV_TOKENS"] = tokens,
+        });
         Token = tokens.Split(',')[0];
         Api = new BackendApi(new Uri(Url), Token);
-        _app = builder.Build();
-        _backendResource = _app.GetResource(WegentAppModel.Backend);
-        _modelResource = _app.GetResource(WegentAppModel.Model);
     }
 
-    public int Port { get; }
+    public int Port => _host.BackendPort;
 
     public string Token { get; }
 
-    public int ModelPort { get; }
+    public int ModelPort => _host.ModelPort;
 
     public string Url => $"http://127.0.0.1:{Port}";
 
@@ -57,14 +50,11 @@ public sealed class DevBackend : IAsyncDisposable
 
     public static async Task<DevBackend> StartAsync(Dictionary<string, string?>? settings = null)
     {
-        var backend = new DevBackend(settings ?? []);
+        var (host, release) = await E2EAppHost.AcquireAsync();
+        var backend = new DevBackend(host, release, settings ?? []);
         try
         {
-            var (model, server) = (backend._modelResource.Snapshot, backend._backendResource.Snapshot);
-            await backend._app.StartAsync();
-            await WaitUpAsync(backend._modelResource, model);
-            await WaitUpAsync(backend._backendResource, server);
-            backend._backend = ManagedProcess.Attach(backend._backendResource, afterSequence: 0);
+            await backend.StartBackendAsync();
             return backend;
         }
         catch
@@ -74,71 +64,79 @@ public sealed class DevBackend : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the backend again (after <see cref="KillBackendAsync"/>) and waits until it is healthy.</summary>
+    /// <summary>Starts the backend (again, after <see cref="KillBackendAsync"/>) and waits until it is healthy.</summary>
     public async Task StartBackendAsync()
     {
-        var before = _backendResource.Snapshot;
-        var lastLine = _backendResource.Log.Snapshot() is [.., var last] ? last.Sequence : 0;
-        _backendResource.Start();
-        await WaitUpAsync(_backendResource, before);
-        _backend = ManagedProcess.Attach(_backendResource, lastLine);
+        var firstLine = _host.BackendLog.Count;
+        using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
+        var result = await _host.Commands.ExecuteCommandAsync(WegentAppModel.Backend, KnownResourceCommands.StartCommand, timeout.Token);
+        if (!result.Success) throw new InvalidOperationException($"Aspire did not start the backend: {result.Message}");
+        ResourceEvent settled;
+        try
+        {
+            // The previous run's end (Exited) may still be the current state: only what follows a new start counts.
+            var started = false;
+            settled = await _host.Notifications.WaitForResourceAsync(WegentAppModel.Backend, e =>
+            {
+                var state = e.Snapshot.State?.Text;
+                started |= state == KnownResourceStates.Starting || state == KnownResourceStates.Running;
+                return state == KnownResourceStates.FailedToStart
+                    || (started && state is not null && KnownResourceStates.TerminalStates.Contains(state))
+                    || (ResourceRunHandle.ProcessIdOf(e.Snapshot) is not null && e.Snapshot.HealthStatus == HealthStatus.Healthy);
+            }, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The backend did not become healthy at {Url}:\n{LogSince(firstLine)}");
+        }
+
+        if (ResourceRunHandle.ProcessIdOf(settled.Snapshot) is not { } pid)
+        {
+            throw new InvalidOperationException($"The backend exited during start-up ({settled.Snapshot.State?.Text}):\n{LogSince(firstLine)}");
+        }
+
+        _backend = ManagedProcess.Attach(new ResourceRunHandle(_host.Notifications, WegentAppModel.Backend, pid), WegentAppModel.Backend, _host.BackendLog, firstLine);
     }
 
     /// <summary>SIGKILL: the backend gets no chance to close its sockets, like a crash.</summary>
     public async Task KillBackendAsync()
     {
         var backend = Process;
-        _backendResource.Signal(ProcessSignal.Kill);
+        backend.Kill();
         await backend.WaitForExitAsync();
         await backend.DisposeAsync();
         _backend = null;
         // Settled, so that a following start is a new run and not this one ending.
         using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
-        await _backendResource.WaitForAsync(s => s.State is ResourceState.Exited, timeout.Token);
+        await _host.Notifications.WaitForResourceAsync(WegentAppModel.Backend, [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
     }
 
     /// <summary>SIGSTOP / SIGCONT: the socket stays open but nothing is answered, like a hung server.</summary>
-    public void Freeze() => Signal(ProcessSignal.Stop);
+    public void Freeze() => Process.Signal(PosixSignalKind.Stop);
 
-    public void Thaw() => Signal(ProcessSignal.Continue);
+    public void Thaw() => Process.Signal(PosixSignalKind.Continue);
 
     public async ValueTask DisposeAsync()
     {
         if (_backend is not null)
         {
-            _backendResource.Signal(ProcessSignal.Continue);
-            await _backend.DisposeAsync();
+            _backend.Signal(PosixSignalKind.Continue);
+            await KillBackendAsync();
         }
 
-        await _app.DisposeAsync();
         Api.Dispose();
+        await _release();
         _data.Delete(recursive: true);
     }
 
-    private void Signal(ProcessSignal signal)
+    private string LogSince(int firstLine)
     {
-        if (_backend is null || !_backendResource.Signal(signal)) throw new InvalidOperationException("The backend is not running.");
-    }
-
-    /// <summary>Waits for a run newer than <paramref name="before"/> to be healthy; fails fast when it exits instead.</summary>
-    private static async Task WaitUpAsync(ResourceSupervisor resource, ResourceSnapshot before)
-    {
-        using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
-        ResourceSnapshot settled;
-        try
+        var lines = new List<string>();
+        using (_host.BackendLog.Subscribe(firstLine, lines.Add))
         {
-            await resource.WaitForAsync(s => !ReferenceEquals(s, before), timeout.Token);
-            settled = await resource.WaitForAsync(s => s.IsUp || s.State is ResourceState.Exited or ResourceState.FailedToStart, timeout.Token);
+            return string.Join('\n', lines);
         }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"{resource.Name} did not become healthy at {string.Join(' ', resource.Snapshot.Endpoints)}:\n{LogOf(resource)}");
-        }
-
-        if (!settled.IsUp) throw new InvalidOperationException($"{resource.Name} exited during start-up ({settled.Message}):\n{LogOf(resource)}");
     }
-
-    private static string LogOf(ResourceSupervisor resource) => string.Join('\n', resource.Log.Snapshot().Select(line => line.Text));
 }
 
 /// <summary>The dev backend's REST API, as the tests use it.</summary>

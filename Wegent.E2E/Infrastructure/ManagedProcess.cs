@@ -1,18 +1,16 @@
 using System.Diagnostics;
-using Wegent.AppHost.Orchestrator;
 
 namespace Wegent.E2E.Infrastructure;
 
 /// <summary>A real child process whose output lines are kept and can be waited on: started here, or one run of a
-/// resource the AppHost's orchestrator started (its lines then come from the resource's log).</summary>
+/// resource Aspire started (its lines then come from the resource's console log).</summary>
 public sealed class ManagedProcess : IAsyncDisposable
 {
     private readonly IProcessHandle _process;
     private readonly List<string> _lines = [];
     private readonly Lock _gate = new();
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
-    private readonly CancellationTokenSource _stopFollowing = new();
-    private Task _following = Task.CompletedTask;
+    private IDisposable? _following;
 
     private ManagedProcess(IProcessHandle process, string name)
     {
@@ -65,19 +63,12 @@ public sealed class ManagedProcess : IAsyncDisposable
         return managed;
     }
 
-    /// <summary>The running process of <paramref name="resource"/>, with the log lines numbered after
-    /// <paramref name="afterSequence"/> (those of earlier runs are not this process's).</summary>
-    public static ManagedProcess Attach(ResourceSupervisor resource, long afterSequence)
+    /// <summary>One run of an Aspire resource: its process, and the console lines after the first <paramref name="skip"/>
+    /// (those of earlier runs are not this process's).</summary>
+    internal static ManagedProcess Attach(IProcessHandle run, string name, ResourceLog log, int skip)
     {
-        var pid = resource.Snapshot.ProcessId ?? throw new InvalidOperationException($"{resource.Name} is not running.");
-        var managed = new ManagedProcess(new ResourceRunHandle(resource, pid), resource.Name);
-        managed._following = Task.Run(async () =>
-        {
-            await foreach (var line in resource.Log.FollowAsync(managed._stopFollowing.Token))
-            {
-                if (line.Sequence > afterSequence) managed.Add(line.Text);
-            }
-        });
+        var managed = new ManagedProcess(run, name);
+        managed._following = log.Subscribe(skip, managed.Add);
         return managed;
     }
 
@@ -110,9 +101,7 @@ public sealed class ManagedProcess : IAsyncDisposable
     {
         Kill();
         await ((Task)_process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        await _stopFollowing.CancelAsync();
-        await _following.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopFollowing.Dispose();
+        _following?.Dispose();
         _process.Dispose();
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using Wegent.AppHost.Model;
-using Wegent.AppHost.Orchestrator;
+using Aspire.Hosting.ApplicationModel;
 
 namespace Wegent.E2E.Infrastructure;
 
@@ -45,27 +44,35 @@ internal sealed class ChildProcessHandle(Process process) : IProcessHandle
     public void Dispose() => process.Dispose();
 }
 
-/// <summary>One run (process <paramref name="pid"/>) of a resource the AppHost's orchestrator runs: it has exited once
-/// the resource's snapshot shows another process or none, with the exit code the orchestrator saw.</summary>
-internal sealed class ResourceRunHandle(ResourceSupervisor resource, int pid) : IProcessHandle
+/// <summary>One run (process <paramref name="pid"/>) of a resource Aspire runs: it has exited once Aspire reports the
+/// resource with another process or none, with the exit code DCP saw.</summary>
+internal sealed class ResourceRunHandle(ResourceNotificationService notifications, string resourceName, int pid) : IProcessHandle
 {
     public int Id => pid;
 
-    public bool HasExited => resource.Snapshot.ProcessId != pid;
+    public bool HasExited => !notifications.TryGetCurrentState(resourceName, out var current) || ProcessIdOf(current.Snapshot) != pid;
 
     public async Task<int> WaitForExitAsync()
     {
-        var exited = await resource.WaitForAsync(s => s.ProcessId != pid, CancellationToken.None);
-        return exited.ExitCode ?? throw new InvalidOperationException($"{resource.Name} ({pid}) ended without an exit code: {exited.State}");
+        var exited = await notifications.WaitForResourceAsync(resourceName, e => ProcessIdOf(e.Snapshot) != pid, CancellationToken.None);
+        return exited.Snapshot.ExitCode ?? -1;
     }
 
-    /// <summary>The orchestrator's resources (uvicorn) are single processes.</summary>
+    /// <summary>The AppHost's uvicorn resources are single processes.</summary>
     public void KillTree()
     {
-        if (!HasExited) resource.Signal(ProcessSignal.Kill);
+        if (!HasExited) _ = Native.Kill(pid, (int)PosixSignalKind.Kill);
     }
 
     public void Dispose()
     {
     }
+
+    /// <summary>The process of a running resource; null once it stopped or exited.</summary>
+    public static int? ProcessIdOf(CustomResourceSnapshot snapshot) =>
+        snapshot.State?.Text == KnownResourceStates.Running
+            && snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value
+            && int.TryParse(value.ToString(), System.Globalization.CultureInfo.InvariantCulture, out var id)
+            ? id
+            : null;
 }

@@ -1,3 +1,7 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Tests.Configuration;
@@ -22,6 +26,23 @@ public sealed class LoggingSetupTests : IDisposable
     {
         Console.SetOut(_originalOut);
         _temp.Dispose();
+    }
+
+    private static async Task<(string Path, byte[] Body)> ReceiveOneAsync(HttpListener collector)
+    {
+        var context = await collector.GetContextAsync();
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        context.Response.StatusCode = 200;
+        context.Response.Close();
+        return (context.Request.Url!.AbsolutePath, body.ToArray());
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private ExecutorOptions Options(ExecutorLogLevel level = ExecutorLogLevel.Info, string? logDirectory = null) => new()
@@ -51,6 +72,39 @@ public sealed class LoggingSetupTests : IDisposable
         Assert.Contains(fileLine, _console.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Token, _console.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("hidden at INFO", _console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_an_otlp_endpoint_log_events_are_exported_masked_with_their_trace()
+    {
+        using var collector = new HttpListener();
+        var port = FreePort();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var received = ReceiveOneAsync(collector);
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_SERVICE_NAME"] = "executor-under-test",
+        };
+        var options = Options();
+        using var task = new Activity("task").Start();
+
+        using (var logging = LoggingSetup.Create(options, SecretMasker.For(options), name => environment.GetValueOrDefault(name)))
+        {
+            logging.Logger.ForComponent("task").Information("Task {TaskId} started with token {Token}", 7, Token);
+            logging.Logger.Error(new InvalidOperationException($"refused {Token}"), "Failed");
+        }
+
+        var (path, body) = await received.WaitAsync(TimeSpan.FromSeconds(30));
+        var text = Encoding.UTF8.GetString(body);
+        Assert.Equal("/v1/logs", path);
+        Assert.Contains("Task 7 started with token ***", text, StringComparison.Ordinal);
+        Assert.Contains("refused ***", text, StringComparison.Ordinal);
+        Assert.Contains("executor-under-test", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
+        Assert.True(body.AsSpan().IndexOf(Convert.FromHexString(task.TraceId.ToHexString())) >= 0, "the task's trace id is on the record");
     }
 
     [Fact]

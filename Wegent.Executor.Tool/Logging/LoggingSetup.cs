@@ -2,16 +2,20 @@ using System.Security;
 using Serilog;
 using Serilog.Events;
 using Wegent.Executor.Configuration;
+using Wegent.ServiceDefaults;
 
 namespace Wegent.Executor.Logging;
 
-/// <summary>Builds the executor's logger: console (stdout) and the rotating log file, every line masked.</summary>
+/// <summary>Builds the executor's logger: console (stdout), the rotating log file and, when an OTLP endpoint is
+/// configured (as under the AppHost), OpenTelemetry logs; every line masked.</summary>
 public static class LoggingSetup
 {
     /// <summary>Creates the logger. If the log directory cannot be created or written, logs to the console only and
     /// prints the troubleshooting block there.</summary>
-    public static ExecutorLogging Create(ExecutorOptions options, SecretMasker masker)
+    /// <param name="environment">Where the OTEL_* settings are read (the process environment by default).</param>
+    public static ExecutorLogging Create(ExecutorOptions options, SecretMasker masker, Func<string, string?>? environment = null)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         // stdout: service managers capture it by default, and stderr stays for the one-line fatal errors of the CLI.
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(MinimumLevel(options))
@@ -34,6 +38,7 @@ public static class LoggingSetup
             Console.Out.Write(Troubleshooting.FileLoggingFailed(options.LogDirectory, masker.Mask(e.Message)));
         }
 
+        if (WegentTelemetry.IsExportConfigured(environment)) OtlpLogExport.AddTo(configuration, masker, environment);
         return new ExecutorLogging(configuration.CreateLogger(), failure);
     }
 

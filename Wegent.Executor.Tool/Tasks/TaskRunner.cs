@@ -140,7 +140,7 @@ public sealed class TaskRunner
 
     private void Report(TaskProgressTracker tracker, AgentOutcome outcome, StopReason stopReason)
     {
-        using var reportSpan = ExecutorTelemetry.StartStage("report");
+        using var deliverySpan = ExecutorTelemetry.StartDelivery();
         var request = tracker.Request;
         var (final, error) = outcome.Status switch
         {

@@ -18,10 +18,8 @@ public static class ExecutorTelemetry
     private static readonly Meter Meter = new(Name, ExecutorVersion.Current);
     private static readonly UpDownCounter<long> TasksRunning =
         Meter.CreateUpDownCounter<long>("wegent.executor.tasks.running", "{task}", "Subtasks running now.");
-    private static readonly Counter<long> TasksCompleted =
-        Meter.CreateCounter<long>("wegent.executor.tasks.completed", "{task}", "Subtasks reported COMPLETED.");
-    private static readonly Counter<long> TasksFailed =
-        Meter.CreateCounter<long>("wegent.executor.tasks.failed", "{task}", "Subtasks reported FAILED or CANCELLED.");
+    private static readonly Counter<long> TasksFinished =
+        Meter.CreateCounter<long>("wegent.executor.tasks.finished", "{task}", "Subtasks reported final, by outcome (COMPLETED, FAILED, CANCELLED).");
     private static readonly Histogram<double> HeartbeatRoundTrip =
         Meter.CreateHistogram<double>("wegent.executor.heartbeat.round_trip", "ms", "Time from a heartbeat to its ack.");
     private static readonly Histogram<double> FirstProgressLatency =
@@ -38,14 +36,19 @@ public static class ExecutorTelemetry
         return new TaskTelemetryScope(activity, TasksRunning);
     }
 
-    /// <summary>A child span of the current task span (clone, agent run, report); null when nobody listens.</summary>
-    public static Activity? StartStage(string stage) => Source.StartActivity("task." + stage);
+    /// <summary>The child span of the task span that prepares its workspace (clone, attachments, skills); null when nobody listens.</summary>
+    public static Activity? StartWorkspace() => Source.StartActivity("task.workspace");
 
-    /// <summary>Counts the final status, and tags the current (report) span with it.</summary>
+    /// <summary>The child span of the task span that runs the agent.</summary>
+    public static Activity? StartAgentRun() => Source.StartActivity("task.agent");
+
+    /// <summary>The child span of the task span that builds the final report and hands it to the outbox.</summary>
+    public static Activity? StartDelivery() => Source.StartActivity("task.delivery");
+
+    /// <summary>Counts the final status (the outcome), and tags the current (delivery) span with it.</summary>
     public static void TaskReported(string status)
     {
-        if (status == KnownStatuses.Completed) TasksCompleted.Add(1);
-        else TasksFailed.Add(1, new KeyValuePair<string, object?>("status", status));
+        TasksFinished.Add(1, new KeyValuePair<string, object?>("outcome", status));
         Activity.Current?.SetTag("wegent.task.status", status);
     }
 

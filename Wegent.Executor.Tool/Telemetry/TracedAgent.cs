@@ -7,7 +7,7 @@ public sealed class TracedAgent(IAgent inner) : IAgent
 {
     public async Task<AgentOutcome> RunAsync(AgentRequest request, IAgentObserver observer, CancellationToken cancellationToken)
     {
-        using var span = ExecutorTelemetry.StartStage("agent");
+        using var span = ExecutorTelemetry.StartAgentRun();
         var outcome = await inner.RunAsync(request, observer, cancellationToken).ConfigureAwait(false);
         span?.SetTag("wegent.agent.outcome", outcome.Status.ToString());
         if (outcome.NumTurns is { } turns) span?.SetTag("wegent.agent.turns", turns);

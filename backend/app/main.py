@@ -16,6 +16,7 @@ from .message_size_guard import MessageSizeGuard
 from .responses_device_protocol import ResponsesDeviceProtocol
 from .scripted_model import router as scripted_model_router
 from .store import Store
+from .task_view import build_task_view_router
 
 MAX_MESSAGE_BYTES = 1_000_000
 
@@ -42,6 +43,7 @@ def create_app(settings: Settings) -> MessageSizeGuard:
     api.include_router(build_api_router(store, sockets, auth, settings))
     api.include_router(build_downloads_router(auth))
     api.include_router(scripted_model_router)
+    api.include_router(build_task_view_router())
     api.add_event_handler("shutdown", store.close)
     return MessageSizeGuard(socketio.ASGIApp(sio, other_asgi_app=api), MAX_MESSAGE_BYTES)
 

@@ -5,16 +5,17 @@ using OpenTelemetry.Trace;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Telemetry;
+using Wegent.Executor.Workspace;
 using Wegent.ServiceDefaults;
 
-namespace Wegent.AppHost.Tests.Telemetry;
+namespace Wegent.Executor.Tests.Telemetry;
 
 public sealed class ExecutorTelemetryTests
 {
     private const string BackendTraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     [Fact]
-    public async Task A_task_span_continues_the_backends_trace_and_holds_agent_and_report_spans()
+    public async Task A_task_span_continues_the_backends_trace_and_holds_workspace_agent_and_delivery_spans()
     {
         var spans = new List<Activity>();
         using (WegentTelemetry.Start(new TelemetrySetup("test", [ExecutorTelemetry.Name])
@@ -26,8 +27,9 @@ public sealed class ExecutorTelemetryTests
             var request = Request(taskId: 41, traceContext: BackendTraceParent);
             using (ExecutorTelemetry.StartTask(request))
             {
+                await new TracedWorkspacePreparer(new FixedWorkspace()).PrepareAsync(request, CancellationToken.None);
                 await new TracedAgent(new ScriptedAgent()).RunAsync(AgentRequestFor(request), new NoObserver(), CancellationToken.None);
-                using (ExecutorTelemetry.StartStage("report")) ExecutorTelemetry.TaskReported(KnownStatuses.Completed);
+                using (ExecutorTelemetry.StartDelivery()) ExecutorTelemetry.TaskReported(KnownStatuses.Completed);
             }
         }
 
@@ -35,11 +37,12 @@ public sealed class ExecutorTelemetryTests
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", task.TraceId.ToHexString());
         Assert.Equal("b7ad6b7169203331", task.ParentSpanId.ToHexString());
         Assert.Equal(41L, task.GetTagItem("wegent.task_id"));
+        var workspace = Assert.Single(spans, s => s.DisplayName == "task.workspace");
         var agent = Assert.Single(spans, s => s.DisplayName == "task.agent");
-        var report = Assert.Single(spans, s => s.DisplayName == "task.report");
-        Assert.All([agent, report], child => Assert.Equal(task.SpanId, child.ParentSpanId));
+        var delivery = Assert.Single(spans, s => s.DisplayName == "task.delivery");
+        Assert.All([workspace, agent, delivery], child => Assert.Equal(task.SpanId, child.ParentSpanId));
         Assert.Equal("Succeeded", agent.GetTagItem("wegent.agent.outcome"));
-        Assert.Equal(KnownStatuses.Completed, report.GetTagItem("wegent.task.status"));
+        Assert.Equal(KnownStatuses.Completed, delivery.GetTagItem("wegent.task.status"));
     }
 
     [Fact]
@@ -62,7 +65,7 @@ public sealed class ExecutorTelemetryTests
     }
 
     [Fact]
-    public void Task_heartbeat_reconnect_and_outbox_metrics_are_exported()
+    public void Tasks_by_outcome_first_progress_heartbeat_reconnect_and_outbox_metrics_are_exported()
     {
         var metrics = new List<MetricSnapshot>();
         var setup = new TelemetrySetup("test", [ExecutorTelemetry.Name])
@@ -84,12 +87,15 @@ public sealed class ExecutorTelemetryTests
                 ExecutorTelemetry.TaskReported(KnownStatuses.Failed);
             }
 
+            ExecutorTelemetry.FirstProgressSent(TimeSpan.FromMilliseconds(30));
             ExecutorTelemetry.HeartbeatAcknowledged(TimeSpan.FromMilliseconds(12));
             ExecutorTelemetry.Reconnecting();
         }
 
-        Assert.Equal(1, Total(metrics, "wegent.executor.tasks.completed"));
-        Assert.Equal(1, Total(metrics, "wegent.executor.tasks.failed"));
+        var finished = metrics.Last(m => m.Name == "wegent.executor.tasks.finished");
+        var byOutcome = finished.MetricPoints.ToDictionary(OutcomeOf, p => p.GetSumLong());
+        Assert.Equal(new Dictionary<string, long> { [KnownStatuses.Completed] = 1, [KnownStatuses.Failed] = 1 }, byOutcome);
+        Assert.Equal(30, metrics.Last(m => m.Name == "wegent.executor.task.first_progress").MetricPoints.Single().GetHistogramSum());
         Assert.Equal(0, Total(metrics, "wegent.executor.tasks.running"));
         Assert.Equal(1, Total(metrics, "wegent.executor.reconnects"));
         Assert.Equal(3, Total(metrics, "wegent.executor.outbox.depth"));
@@ -104,7 +110,17 @@ public sealed class ExecutorTelemetryTests
         var export = WegentTelemetry.StartExportIfConfigured("test", [ExecutorTelemetry.Name], _ => null);
 
         Assert.Null(export);
-        Assert.Null(ExecutorTelemetry.StartStage("clone"));
+        Assert.Null(ExecutorTelemetry.StartWorkspace());
+    }
+
+    private static string OutcomeOf(MetricPoint point)
+    {
+        foreach (var tag in point.Tags)
+        {
+            if (tag.Key == "outcome") return (string)tag.Value!;
+        }
+
+        throw new InvalidOperationException("A finished-task point without an outcome tag.");
     }
 
     private static long Total(List<MetricSnapshot> metrics, string name)
@@ -129,6 +145,12 @@ public sealed class ExecutorTelemetryTests
         WorkingDirectory = Path.GetTempPath(),
         ConfigDirectory = Path.GetTempPath(),
     };
+
+    private sealed class FixedWorkspace : IWorkspacePreparer
+    {
+        public Task<PreparedWorkspace> PrepareAsync(TaskRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new PreparedWorkspace { TaskDirectory = Path.GetTempPath(), WorkingDirectory = Path.GetTempPath() });
+    }
 
     private sealed class ScriptedAgent : IAgent
     {

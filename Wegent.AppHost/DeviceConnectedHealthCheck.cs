@@ -1,0 +1,29 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Wegent.AppHost;
+
+/// <summary>The executor is healthy when the dev backend lists its device as connected (registered over Socket.IO).</summary>
+public sealed class DeviceConnectedHealthCheck(BackendLink backend, string deviceId) : IHealthCheck
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(backend.Url + "/api/devices"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", backend.Token);
+            using var response = await Http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode) return HealthCheckResult.Unhealthy($"The backend answered {(int)response.StatusCode} to /api/devices.");
+            var devices = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)) as JsonArray;
+            var connected = devices?.Any(d => d?["device_id"]?.GetValue<string>() == deviceId && d["connected"]?.GetValue<bool>() == true) == true;
+            return connected ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy($"Device {deviceId} is not connected to the backend.");
+        }
+        catch (HttpRequestException ex)
+        {
+            return HealthCheckResult.Unhealthy("The backend did not answer.", ex);
+        }
+    }
+}
