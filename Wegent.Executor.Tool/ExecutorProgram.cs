@@ -53,6 +53,8 @@ public static class ExecutorProgram
                 IdleTimeout = options.AgentIdleTimeout,
                 MaxApiRetries = options.AgentMaxRetries,
                 ApiTimeout = options.AgentApiTimeout,
+                TrustRepositorySettings = options.TrustRepositorySettings,
+                SandboxHiddenDirectories = options.AgentSandbox == "bwrap" ? [options.Home, options.WorkspaceRoot, options.LogDirectory] : null,
             });
             var host = new ExecutorHost(
                 options,
