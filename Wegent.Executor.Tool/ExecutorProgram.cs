@@ -31,7 +31,7 @@ public static class ExecutorProgram
         try
         {
             homeLock = HomeLock.Acquire(options.Home);
-            ExecutorDirectories.Create(options);
+            if (ExecutorDirectories.Create(options) is { } openHome) log.Warning("{Warning}", openHome);
             identity = DeviceIdentityResolver.ForThisMachine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetEnvironmentVariable("USERPROFILE"))
                 .Resolve(options.Home);
         }

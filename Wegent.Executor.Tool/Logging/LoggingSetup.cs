@@ -20,7 +20,7 @@ public static class LoggingSetup
         string? failure = null;
         try
         {
-            Directory.CreateDirectory(options.LogDirectory);
+            ExecutorDirectories.CreatePrivate(options.LogDirectory);
             configuration.WriteTo.Sink(new RotatingFileSink(
                 options.LogFilePath,
                 new MaskingFormatter(new ExecutorLineFormatter(includeCaller: true), masker),
