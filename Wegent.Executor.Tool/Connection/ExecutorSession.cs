@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Tasks;
 using Wegent.Executor.Telemetry;
@@ -125,7 +126,7 @@ public sealed class ExecutorSession : IBackendChannel
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     failuresInARow++;
-                    if (failuresInARow == 1) _logger.Error("{Help}", _settings.ConnectionFailureHelp(ex.Message));
+                    if (failuresInARow == 1) _logger.Error("{Help}", new MultilineText(_settings.ConnectionFailureHelp(ex.Message)));
                     else _logger.Error("Failed to connect to Backend WebSocket: {Error}", ex.Message);
                 }
             }

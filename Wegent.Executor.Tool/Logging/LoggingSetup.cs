@@ -15,6 +15,7 @@ public static class LoggingSetup
         // stdout: service managers capture it by default, and stderr stays for the one-line fatal errors of the CLI.
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(MinimumLevel(options))
+            .Destructure.AsScalar<MultilineText>()
             .WriteTo.Console(new MaskingFormatter(new ExecutorLineFormatter(includeCaller: false), masker));
 
         string? failure = null;

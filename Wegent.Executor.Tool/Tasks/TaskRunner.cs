@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Agents;
+using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Telemetry;
 using Wegent.Executor.Workspace;
@@ -91,7 +92,7 @@ public sealed class TaskRunner
         if (tracker.SessionId is { } sessionId) TrySaveSessionId(request.TaskId, sessionId);
         if (outcome.Status == AgentOutcomeStatus.Failed && !tracker.HasText)
         {
-            _logger.Error("{Troubleshooting}", _settings.AgentFailureHelp(outcome.ErrorMessage));
+            _logger.Error("{Troubleshooting}", new MultilineText(_settings.AgentFailureHelp(outcome.ErrorMessage)));
         }
 
         Report(request, tracker, outcome, control.Reason);
