@@ -72,59 +72,51 @@ public sealed class SecurityTests
     [E2EFact]
     public async Task A_repositorys_hooks_and_mcp_servers_run_only_when_the_owner_trusts_them_and_the_tasks_own_server_always_runs()
     {
-        var root = Directory.CreateTempSubdirectory("wegent-e2e-item2-");
-        try
+        await using var repositories = await GitRepositories.ServeAsync();
+        var hookRan = Path.Combine(repositories.Root, "hook-ran");
+        var repositoryServerRan = Path.Combine(repositories.Root, "repository-mcp-ran");
+        var taskServerRan = Path.Combine(repositories.Root, "task-mcp-ran");
+        var url = repositories.Create("crafted", source =>
         {
-            var hookRan = Path.Combine(root.FullName, "hook-ran");
-            var repositoryServerRan = Path.Combine(root.FullName, "repository-mcp-ran");
-            var taskServerRan = Path.Combine(root.FullName, "task-mcp-ran");
-            GitRepositories.CreateBare(root.FullName, "crafted", source =>
+            Directory.CreateDirectory(Path.Combine(source, ".claude"));
+            File.WriteAllText(Path.Combine(source, ".claude", "settings.json"), new JsonObject
             {
-                Directory.CreateDirectory(Path.Combine(source, ".claude"));
-                File.WriteAllText(Path.Combine(source, ".claude", "settings.json"), new JsonObject
+                ["hooks"] = new JsonObject
                 {
-                    ["hooks"] = new JsonObject
+                    ["SessionStart"] = new JsonArray(new JsonObject
                     {
-                        ["SessionStart"] = new JsonArray(new JsonObject
-                        {
-                            ["hooks"] = new JsonArray(new JsonObject { ["type"] = "command", ["command"] = $"touch '{hookRan}'" }),
-                        }),
-                    },
-                }.ToJsonString());
-                File.WriteAllText(Path.Combine(source, ".mcp.json"), McpServers("repository", repositoryServerRan).ToJsonString());
-            });
-            await using var daemon = await GitRepositories.ServeAsync(root.FullName);
-            await using var backend = await DevBackend.StartAsync();
-            JsonObject Task() => new()
-            {
-                ["prompt"] = "Just echo",
-                ["scenario"] = "echo",
-                ["git_url"] = daemon.UrlOf("crafted"),
-                ["bot"] = new JsonObject { ["mcp_servers"] = McpServers("task", taskServerRan) },
-            };
-
-            await using (var executor = ExecutorProcess.Start(backend))
-            {
-                await WaitRegisteredAsync(backend, executor);
-                var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(Task());
-
-                Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(taskId, subtaskId)));
-                await Eventually.TrueAsync(() => File.Exists(taskServerRan), "the task's own MCP server started");
-                Assert.False(File.Exists(hookRan), "the repository's SessionStart hook ran");
-                Assert.False(File.Exists(repositoryServerRan), "the repository's .mcp.json server ran");
-            }
-
-            await using var trusting = ExecutorProcess.Start(backend, new() { ["LOCAL_TRUST_REPOSITORY_SETTINGS"] = "true" });
-            await WaitRegisteredAsync(backend, trusting);
-            var trusted = await backend.Api.CreateTaskAsync(Task());
-
-            Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(trusted.TaskId, trusted.SubtaskId)));
-            Assert.True(File.Exists(hookRan), "with LOCAL_TRUST_REPOSITORY_SETTINGS the repository's hook runs");
-        }
-        finally
+                        ["hooks"] = new JsonArray(new JsonObject { ["type"] = "command", ["command"] = $"touch '{hookRan}'" }),
+                    }),
+                },
+            }.ToJsonString());
+            File.WriteAllText(Path.Combine(source, ".mcp.json"), McpServers("repository", repositoryServerRan).ToJsonString());
+        });
+        await using var backend = await DevBackend.StartAsync();
+        JsonObject Task() => new()
         {
-            root.Delete(recursive: true);
+            ["prompt"] = "Just echo",
+            ["scenario"] = "echo",
+            ["git_url"] = url,
+            ["bot"] = new JsonObject { ["mcp_servers"] = McpServers("task", taskServerRan) },
+        };
+
+        await using (var executor = ExecutorProcess.Start(backend))
+        {
+            await WaitRegisteredAsync(backend, executor);
+            var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(Task());
+
+            Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(taskId, subtaskId)));
+            await Eventually.TrueAsync(() => File.Exists(taskServerRan), "the task's own MCP server started");
+            Assert.False(File.Exists(hookRan), "the repository's SessionStart hook ran");
+            Assert.False(File.Exists(repositoryServerRan), "the repository's .mcp.json server ran");
         }
+
+        await using var trusting = ExecutorProcess.Start(backend, new() { ["LOCAL_TRUST_REPOSITORY_SETTINGS"] = "true" });
+        await WaitRegisteredAsync(backend, trusting);
+        var trusted = await backend.Api.CreateTaskAsync(Task());
+
+        Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(trusted.TaskId, trusted.SubtaskId)));
+        Assert.True(File.Exists(hookRan), "with LOCAL_TRUST_REPOSITORY_SETTINGS the repository's hook runs");
     }
 
     /// <summary>Item 3: a repository named <c>.claude</c> landed on the agent's config folder; through its links the
@@ -132,62 +124,54 @@ public sealed class SecurityTests
     [E2EFact]
     public async Task A_repository_named_like_the_agents_config_folder_is_checked_out_apart_and_its_links_are_never_written_through()
     {
-        var root = Directory.CreateTempSubdirectory("wegent-e2e-item3-");
-        try
+        const string modelKey = "model-key-of-the-task-77";
+        await using var repositories = await GitRepositories.ServeAsync();
+        var outside = Directory.CreateDirectory(Path.Combine(repositories.Root, "outside")).FullName;
+        var victim = Path.Combine(outside, "victim.txt");
+        File.WriteAllText(victim, "precious\n");
+        var url = repositories.Create(".claude", source =>
         {
-            const string modelKey = "model-key-of-the-task-77";
-            var outside = Directory.CreateDirectory(Path.Combine(root.FullName, "outside")).FullName;
-            var victim = Path.Combine(outside, "victim.txt");
-            File.WriteAllText(victim, "precious\n");
-            GitRepositories.CreateBare(root.FullName, ".claude", source =>
-            {
-                File.CreateSymbolicLink(Path.Combine(source, "settings.json"), victim);
-                Directory.CreateSymbolicLink(Path.Combine(source, "agents"), outside);
-            });
-            await using var daemon = await GitRepositories.ServeAsync(root.FullName);
-            await using var backend = await DevBackend.StartAsync();
-            await using var executor = ExecutorProcess.Start(backend);
-            await WaitRegisteredAsync(backend, executor);
+            File.CreateSymbolicLink(Path.Combine(source, "settings.json"), victim);
+            Directory.CreateSymbolicLink(Path.Combine(source, "agents"), outside);
+        });
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await WaitRegisteredAsync(backend, executor);
 
-            var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
-            {
-                ["prompt"] = "Just echo",
-                ["git_url"] = daemon.UrlOf(".claude"),
-                ["mode"] = "coordinate",
-                ["bots"] = new JsonArray(
-                    new JsonObject
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
+        {
+            ["prompt"] = "Just echo",
+            ["git_url"] = url,
+            ["mode"] = "coordinate",
+            ["bots"] = new JsonArray(
+                new JsonObject
+                {
+                    ["name"] = "lead",
+                    ["shell_type"] = "ClaudeCode",
+                    ["agent_config"] = new JsonObject
                     {
-                        ["name"] = "lead",
-                        ["shell_type"] = "ClaudeCode",
-                        ["agent_config"] = new JsonObject
+                        ["env"] = new JsonObject
                         {
-                            ["env"] = new JsonObject
-                            {
-                                ["ANTHROPIC_BASE_URL"] = $"{backend.ModelUrl}/scripted/echo",
-                                ["ANTHROPIC_AUTH_TOKEN"] = modelKey,
-                                ["ANTHROPIC_MODEL"] = "scripted-model",
-                            },
+                            ["ANTHROPIC_BASE_URL"] = $"{backend.ModelUrl}/scripted/echo",
+                            ["ANTHROPIC_AUTH_TOKEN"] = modelKey,
+                            ["ANTHROPIC_MODEL"] = "scripted-model",
                         },
                     },
-                    new JsonObject { ["name"] = "helper", ["role"] = "Helps", ["system_prompt"] = "Help." }),
-            });
+                },
+                new JsonObject { ["name"] = "helper", ["role"] = "Helps", ["system_prompt"] = "Help." }),
+        });
 
-            Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(taskId, subtaskId)));
-            Assert.Equal("precious\n", await File.ReadAllTextAsync(victim));
-            Assert.Equal(["victim.txt"], Directory.EnumerateFileSystemEntries(outside).Select(Path.GetFileName));
-            var taskDirectory = Path.Combine(executor.Workspace, Invariant(taskId));
-            var checkout = Path.Combine(taskDirectory, "repo", ".claude");
-            Assert.True(new FileInfo(Path.Combine(checkout, "settings.json")).LinkTarget is not null, "the checkout keeps the repository's own files");
-            Assert.Contains(modelKey, await File.ReadAllTextAsync(Path.Combine(taskDirectory, ".claude", "settings.json")), StringComparison.Ordinal);
-            Assert.True(File.Exists(Path.Combine(taskDirectory, ".claude", "agents", "helper.md")));
-            foreach (var file in Directory.EnumerateFiles(checkout, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
-            {
-                if (new FileInfo(file).LinkTarget is null) Assert.DoesNotContain(modelKey, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
-            }
-        }
-        finally
+        Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(taskId, subtaskId)));
+        Assert.Equal("precious\n", await File.ReadAllTextAsync(victim));
+        Assert.Equal(["victim.txt"], Directory.EnumerateFileSystemEntries(outside).Select(Path.GetFileName));
+        var taskDirectory = Path.Combine(executor.Workspace, Invariant(taskId));
+        var checkout = Path.Combine(taskDirectory, "repo", ".claude");
+        Assert.True(new FileInfo(Path.Combine(checkout, "settings.json")).LinkTarget is not null, "the checkout keeps the repository's own files");
+        Assert.Contains(modelKey, await File.ReadAllTextAsync(Path.Combine(taskDirectory, ".claude", "settings.json")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(taskDirectory, ".claude", "agents", "helper.md")));
+        foreach (var file in Directory.EnumerateFiles(checkout, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
-            root.Delete(recursive: true);
+            if (new FileInfo(file).LinkTarget is null) Assert.DoesNotContain(modelKey, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
         }
     }
 
@@ -196,34 +180,26 @@ public sealed class SecurityTests
     [E2EFact]
     public async Task Links_to_a_fifo_and_to_dev_zero_in_the_checkout_neither_hang_nor_bloat_the_executor()
     {
-        var root = Directory.CreateTempSubdirectory("wegent-e2e-item5-");
-        try
-        {
-            GitRepositories.CreateBare(root.FullName, "hello");
-            await using var daemon = await GitRepositories.ServeAsync(root.FullName);
-            await using var backend = await DevBackend.StartAsync();
-            await using var executor = ExecutorProcess.Start(backend);
-            await WaitRegisteredAsync(backend, executor);
+        await using var repositories = await GitRepositories.ServeAsync();
+        var url = repositories.Create("hello");
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await WaitRegisteredAsync(backend, executor);
 
-            var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
-            {
-                ["prompt"] = "Make special files",
-                ["scenario"] = "bash:mkfifo ../fifo && ln -s ../fifo fifo-link && ln -s /dev/zero zero-link",
-                ["git_url"] = daemon.UrlOf("hello"),
-            });
-            var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
-
-            Assert.Equal("COMPLETED", Status(subtask));
-            var changes = subtask["result"]!["workbench"]!["file_changes"]!.AsArray().Select(c => c!["new_path"]!.GetValue<string>());
-            Assert.Equal(["fifo-link", "zero-link"], changes.Order(StringComparer.Ordinal));
-            Assert.True(ResidentMegabytes(executor.Process.Id) < 500, "the executor's memory grew");
-            var next = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Next", ["scenario"] = "echo" });
-            Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(next.TaskId, next.SubtaskId)));
-        }
-        finally
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
         {
-            root.Delete(recursive: true);
-        }
+            ["prompt"] = "Make special files",
+            ["scenario"] = "bash:mkfifo ../fifo && ln -s ../fifo fifo-link && ln -s /dev/zero zero-link",
+            ["git_url"] = url,
+        });
+        var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
+
+        Assert.Equal("COMPLETED", Status(subtask));
+        var changes = subtask["result"]!["workbench"]!["file_changes"]!.AsArray().Select(c => c!["new_path"]!.GetValue<string>());
+        Assert.Equal(["fifo-link", "zero-link"], changes.Order(StringComparer.Ordinal));
+        Assert.True(ResidentMegabytes(executor.Process.Id) < 500, "the executor's memory grew");
+        var next = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Next", ["scenario"] = "echo" });
+        Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(next.TaskId, next.SubtaskId)));
     }
 
     /// <summary>Item 6: an agent runs as the executor's user and read config.env and /proc/&lt;executor&gt;/environ. That

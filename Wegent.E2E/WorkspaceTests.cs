@@ -14,41 +14,33 @@ public sealed class WorkspaceTests
     [E2EFact]
     public async Task A_task_on_a_repository_works_in_the_checkout_and_reports_its_file_changes()
     {
-        var served = Directory.CreateTempSubdirectory("wegent-e2e-git-");
-        try
-        {
-            GitRepositories.CreateBare(served.FullName, "hello");
-            await using var daemon = await GitRepositories.ServeAsync(served.FullName);
-            await using var backend = await DevBackend.StartAsync();
-            await using var executor = ExecutorProcess.Start(backend);
-            await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered");
+        await using var repositories = await GitRepositories.ServeAsync();
+        var url = repositories.Create("hello");
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered");
 
-            var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
-            {
-                ["prompt"] = "Write hello.py",
-                ["scenario"] = "write-file",
-                ["git_url"] = daemon.UrlOf("hello"),
-                ["branch_name"] = "main",
-            });
-            var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
-
-            Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
-            var checkout = Path.Combine(executor.Workspace, Invariant(taskId), "repo", "hello");
-            Assert.True(File.Exists(Path.Combine(checkout, "README.md")));
-            Assert.Equal("print(\"Hello, World!\")\n", await File.ReadAllTextAsync(Path.Combine(checkout, "hello.py")));
-            var workbench = subtask["result"]!["workbench"]!;
-            var change = Assert.Single(workbench["file_changes"]!.AsArray());
-            Assert.Equal("hello.py", change!["new_path"]!.GetValue<string>());
-            Assert.True(change["new_file"]!.GetValue<bool>());
-            Assert.Equal(1, change["added_lines"]!.GetValue<int>());
-            Assert.Equal(40, workbench["git_info"]!["initial_commit_id"]!.GetValue<string>().Length);
-            Assert.Equal("main", workbench["git_info"]!["source_branch"]!.GetValue<string>());
-            Assert.Equal("main", workbench["branch"]!.GetValue<string>());
-        }
-        finally
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
         {
-            served.Delete(recursive: true);
-        }
+            ["prompt"] = "Write hello.py",
+            ["scenario"] = "write-file",
+            ["git_url"] = url,
+            ["branch_name"] = "main",
+        });
+        var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
+
+        Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
+        var checkout = Path.Combine(executor.Workspace, Invariant(taskId), "repo", "hello");
+        Assert.True(File.Exists(Path.Combine(checkout, "README.md")));
+        Assert.Equal("print(\"Hello, World!\")\n", await File.ReadAllTextAsync(Path.Combine(checkout, "hello.py")));
+        var workbench = subtask["result"]!["workbench"]!;
+        var change = Assert.Single(workbench["file_changes"]!.AsArray());
+        Assert.Equal("hello.py", change!["new_path"]!.GetValue<string>());
+        Assert.True(change["new_file"]!.GetValue<bool>());
+        Assert.Equal(1, change["added_lines"]!.GetValue<int>());
+        Assert.Equal(40, workbench["git_info"]!["initial_commit_id"]!.GetValue<string>().Length);
+        Assert.Equal("main", workbench["git_info"]!["source_branch"]!.GetValue<string>());
+        Assert.Equal("main", workbench["branch"]!.GetValue<string>());
     }
 
     [E2EFact]
