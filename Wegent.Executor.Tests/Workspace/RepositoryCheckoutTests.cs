@@ -161,6 +161,17 @@ public sealed class RepositoryCheckoutTests : IAsyncLifetime
         Assert.Equal(requests, _server.AuthorizedRequests);
     }
 
+    [Fact]
+    public async Task A_legacy_checkout_named_repo_is_reused_in_place()
+    {
+        TestGit.Run(_temp.Combine("server"), "clone", "-q", "--bare", Path.Combine(_temp.Combine("server"), "hello.git"), "repo.git");
+        TestGit.Run(TaskDirectory, "clone", "-q", Path.Combine(_temp.Combine("server"), "hello.git"), "repo");
+
+        var checkout = await Checkout().EnsureAsync(TaskDirectory, RepositoryUrl.Parse(_server.UrlOf("repo.git")), null, Identity(), CancellationToken.None);
+
+        Assert.Equal(Path.Combine(TaskDirectory, "repo"), checkout);
+    }
+
     /// <summary>Issue 12 item 3: an older version cloned a repository named <c>.claude</c> onto the agent's config folder.</summary>
     [Fact]
     public async Task A_checkout_named_like_an_executor_folder_is_never_reused_there()

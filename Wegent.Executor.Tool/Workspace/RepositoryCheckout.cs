@@ -7,7 +7,7 @@ namespace Wegent.Executor.Workspace;
 /// <summary>Puts a task's repository at <c>{task_dir}/repo/{repo_name}</c>, apart from the executor's own folders (a
 /// repository named <c>.claude</c> once landed on the agent's config): cloned once (into a temporary folder, moved into
 /// place only when complete), then reused as it is by follow-ups. A checkout an older version made at
-/// <c>{task_dir}/{repo_name}</c> is reused too, unless its name is one of the executor's own.</summary>
+/// <c>{task_dir}/{repo_name}</c> is reused too, unless it landed on the executor's <c>.claude</c> or <c>attachments</c>.</summary>
 public sealed class RepositoryCheckout(GitCommand git, TimeSpan timeout, ILogger logger)
 {
     /// <summary>Where the commit the task started from is kept, so follow-ups diff against the same base.</summary>
@@ -21,7 +21,8 @@ public sealed class RepositoryCheckout(GitCommand git, TimeSpan timeout, ILogger
         var checkout = Path.Combine(repositories, url.Name);
         foreach (var existing in (string[])[checkout, Path.Combine(taskDirectory, url.Name)])
         {
-            if (IsCheckout(existing) && (existing == checkout || !WorkspaceLayout.ExecutorEntries.Contains(url.Name)))
+            // Older versions checked out beside .claude/ and attachments/, and a repository of either name over them.
+            if (IsCheckout(existing) && (existing == checkout || url.Name is not (WorkspaceLayout.AgentConfigFolderName or WorkspaceLayout.AttachmentsFolderName)))
             {
                 logger.Information("Reusing the checkout of {Repository} in {Directory}", url.Name, existing);
                 return existing;

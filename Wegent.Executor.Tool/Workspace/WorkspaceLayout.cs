@@ -13,8 +13,8 @@ public sealed class WorkspaceLayout(string root)
     public const string RepositoriesFolderName = "repo";
     public const string SessionIdFileName = ".claude_session_id";
 
-    /// <summary>Names in a task folder the executor writes itself (a legacy checkout by one of these names is not reused).</summary>
-    public static readonly IReadOnlySet<string> ExecutorEntries = new HashSet<string>(StringComparer.Ordinal)
+    /// <summary>Names in a task folder the executor writes itself.</summary>
+    private static readonly IReadOnlySet<string> ExecutorEntries = new HashSet<string>(StringComparer.Ordinal)
     {
         AgentConfigFolderName, AttachmentsFolderName, RepositoriesFolderName, SessionIdFileName, RepositoryCheckout.BaseCommitFileName,
     };
