@@ -42,7 +42,7 @@ public static class KnownSettings
     {
         EnvironmentVariable = "WEGENT_AUTH_TOKEN_FILE",
         OptionName = "--token-file",
-        Description = "A file holding the backend token, or - to read it from standard input (used when no token is given).",
+        Description = "A file holding the backend token, or - to read it from standard input; used unless WEGENT_AUTH_TOKEN is given in the same or a more important place.",
         Kind = SettingKind.Path,
     };
 
@@ -184,8 +184,7 @@ public static class KnownSettings
     {
         EnvironmentVariable = "GIT_TOKEN_AES_KEY",
         OptionName = "--git-token-aes-key",
-        DefaultText = "the backend's published default",
-        Description = "AES-256 key (32 characters) of the backend's encrypted task secrets (model key, git token).",
+        Description = "AES-256 key (32 characters) of the backend's encrypted task secrets (model key, git token); unset, the backend's published default.",
         Kind = SettingKind.Text,
         IsSecret = true,
     };
@@ -194,8 +193,7 @@ public static class KnownSettings
     {
         EnvironmentVariable = "GIT_TOKEN_AES_IV",
         OptionName = "--git-token-aes-iv",
-        DefaultText = "the backend's published default",
-        Description = "AES initialisation vector (16 characters) of the backend's encrypted task secrets.",
+        Description = "AES initialisation vector (16 characters) of the backend's encrypted task secrets; unset, the backend's published default.",
         Kind = SettingKind.Text,
         IsSecret = true,
     };
