@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Wegent.E2E.Infrastructure;
 
@@ -16,41 +14,33 @@ public sealed class WorkspaceTests
     [E2EFact]
     public async Task A_task_on_a_repository_works_in_the_checkout_and_reports_its_file_changes()
     {
-        var served = Directory.CreateTempSubdirectory("wegent-e2e-git-");
-        try
-        {
-            CreateBareRepository(served.FullName, "hello");
-            await using var daemon = await StartGitDaemonAsync(served.FullName);
-            await using var backend = await DevBackend.StartAsync();
-            await using var executor = ExecutorProcess.Start(backend);
-            await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered");
+        await using var repositories = await GitRepositories.ServeAsync();
+        var url = repositories.Create("hello");
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered");
 
-            var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
-            {
-                ["prompt"] = "Write hello.py",
-                ["scenario"] = "write-file",
-                ["git_url"] = $"git://127.0.0.1:{daemon.Port}/hello.git",
-                ["branch_name"] = "main",
-            });
-            var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
-
-            Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
-            var checkout = Path.Combine(executor.Workspace, Invariant(taskId), "hello");
-            Assert.True(File.Exists(Path.Combine(checkout, "README.md")));
-            Assert.Equal("print(\"Hello, World!\")\n", await File.ReadAllTextAsync(Path.Combine(checkout, "hello.py")));
-            var workbench = subtask["result"]!["workbench"]!;
-            var change = Assert.Single(workbench["file_changes"]!.AsArray());
-            Assert.Equal("hello.py", change!["new_path"]!.GetValue<string>());
-            Assert.True(change["new_file"]!.GetValue<bool>());
-            Assert.Equal(1, change["added_lines"]!.GetValue<int>());
-            Assert.Equal(40, workbench["git_info"]!["initial_commit_id"]!.GetValue<string>().Length);
-            Assert.Equal("main", workbench["git_info"]!["source_branch"]!.GetValue<string>());
-            Assert.Equal("main", workbench["branch"]!.GetValue<string>());
-        }
-        finally
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
         {
-            served.Delete(recursive: true);
-        }
+            ["prompt"] = "Write hello.py",
+            ["scenario"] = "write-file",
+            ["git_url"] = url,
+            ["branch_name"] = "main",
+        });
+        var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
+
+        Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
+        var checkout = Path.Combine(executor.Workspace, Invariant(taskId), "repo", "hello");
+        Assert.True(File.Exists(Path.Combine(checkout, "README.md")));
+        Assert.Equal("print(\"Hello, World!\")\n", await File.ReadAllTextAsync(Path.Combine(checkout, "hello.py")));
+        var workbench = subtask["result"]!["workbench"]!;
+        var change = Assert.Single(workbench["file_changes"]!.AsArray());
+        Assert.Equal("hello.py", change!["new_path"]!.GetValue<string>());
+        Assert.True(change["new_file"]!.GetValue<bool>());
+        Assert.Equal(1, change["added_lines"]!.GetValue<int>());
+        Assert.Equal(40, workbench["git_info"]!["initial_commit_id"]!.GetValue<string>().Length);
+        Assert.Equal("main", workbench["git_info"]!["source_branch"]!.GetValue<string>());
+        Assert.Equal("main", workbench["branch"]!.GetValue<string>());
     }
 
     [E2EFact]
@@ -108,54 +98,5 @@ public sealed class WorkspaceTests
         }
 
         return buffer.ToArray();
-    }
-
-    private static void CreateBareRepository(string root, string name)
-    {
-        var source = Path.Combine(root, name + "-source");
-        Directory.CreateDirectory(source);
-        Git(source, "init", "-q", "-b", "main");
-        File.WriteAllText(Path.Combine(source, "README.md"), "# hello\n");
-        Git(source, "add", ".");
-        Git(source, "-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "Initial commit");
-        Git(root, "clone", "-q", "--bare", source, Path.Combine(root, name + ".git"));
-    }
-
-    private static void Git(string directory, params string[] arguments)
-    {
-        using var process = Process.Start(new ProcessStartInfo("git", arguments) { WorkingDirectory = directory, RedirectStandardError = true })!;
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', arguments)}: {error}");
-    }
-
-    private sealed class GitDaemon(ManagedProcess process, int port) : IAsyncDisposable
-    {
-        public int Port { get; } = port;
-
-        public ValueTask DisposeAsync() => process.DisposeAsync();
-    }
-
-    /// <summary><c>git daemon</c> serving every repository under <paramref name="root"/> on 127.0.0.1, no authentication.</summary>
-    private static async Task<GitDaemon> StartGitDaemonAsync(string root)
-    {
-        var port = TestEnvironment.FreePort();
-        var process = ManagedProcess.Start("git-daemon", "git",
-            ["daemon", "--reuseaddr", "--export-all", "--informative-errors", $"--base-path={root}", "--listen=127.0.0.1", $"--port={Invariant(port)}", root],
-            root, new Dictionary<string, string?>());
-        var deadline = DateTime.UtcNow + TestEnvironment.DefaultTimeout;
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return new GitDaemon(process, port);
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
-            {
-                await Task.Delay(50);
-            }
-        }
     }
 }

@@ -57,14 +57,20 @@ public sealed class ExecutorHost(
                 SkillsCacheDirectory = options.SkillsCacheDirectory,
                 SkillClearCache = options.SkillClearCache,
                 GitTimeout = options.GitTimeout,
-                DecryptSecret = secret => secret is null ? null : TaskSecrets.Decrypt(secret, Environment.GetEnvironmentVariable),
+                DecryptSecret = secret => secret is null ? null : TaskSecrets.Decrypt(secret, ExecutorVariable),
             };
             var runner = new TaskRunner(
                 new TracedAgent(agent),
                 delivery,
                 layout,
                 new TracedWorkspacePreparer(new TaskWorkspacePreparer(layout, workspaceSettings, downloads, new GitCommand(), For("workspace"))),
-                new AgentSetup(layout, new AgentSetupSettings { FallbackApiKey = options.AnthropicApiKey }),
+                new AgentSetup(layout, new AgentSetupSettings
+                {
+                    FallbackApiKey = options.AnthropicApiKey,
+                    OwnerBaseUrl = options.AnthropicBaseUrl,
+                    AllowedVariables = options.AgentEnvAllow,
+                    ExecutorVariable = ExecutorVariable,
+                }),
                 new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
                 time,
                 For("task"));
@@ -121,6 +127,15 @@ public sealed class ExecutorHost(
     }
 
     private ILogger For(string component) => logger.ForComponent(component);
+
+    /// <summary>The executor's environment, with the AES key and IV of encrypted secrets as configured (config.env
+    /// included, which the environment does not hold).</summary>
+    private string? ExecutorVariable(string name) => name switch
+    {
+        TaskSecrets.KeyVariable => options.GitTokenAesKey,
+        TaskSecrets.IvVariable => options.GitTokenAesIv,
+        _ => Environment.GetEnvironmentVariable(name),
+    };
 
     /// <summary>Removes old workspaces at start-up and then once a day.</summary>
     private async Task SweepDailyAsync(WorkspaceRetention retention, Func<IReadOnlyList<long>> running, CancellationToken cancellationToken)

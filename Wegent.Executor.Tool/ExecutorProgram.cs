@@ -31,7 +31,7 @@ public static class ExecutorProgram
         try
         {
             homeLock = HomeLock.Acquire(options.Home);
-            ExecutorDirectories.Create(options);
+            if (ExecutorDirectories.Create(options) is { } openHome) log.Warning("{Warning}", openHome);
             identity = DeviceIdentityResolver.ForThisMachine(Environment.GetEnvironmentVariable("HOME") ?? Environment.GetEnvironmentVariable("USERPROFILE"))
                 .Resolve(options.Home);
         }
@@ -53,6 +53,8 @@ public static class ExecutorProgram
                 IdleTimeout = options.AgentIdleTimeout,
                 MaxApiRetries = options.AgentMaxRetries,
                 ApiTimeout = options.AgentApiTimeout,
+                TrustRepositorySettings = options.TrustRepositorySettings,
+                SandboxHiddenDirectories = options.AgentSandbox == "bwrap" ? [options.Home, options.WorkspaceRoot, options.LogDirectory] : null,
             });
             var host = new ExecutorHost(
                 options,

@@ -50,6 +50,20 @@ public sealed class ClaudeCodeAgentRealCliTests : IDisposable
         Assert.False(string.IsNullOrEmpty(outcome.SessionId));
     }
 
+    /// <summary>Issue 12 item 8: as an argument, a 140,000-character system prompt failed the task ("Argument list too
+    /// long"); through its file the CLI sends it whole.</summary>
+    [RealClaudeFact]
+    public async Task Real_cli_gets_a_system_prompt_larger_than_the_argument_limit()
+    {
+        await using var server = new ScriptedAnthropicServer();
+        var systemPrompt = new string('k', 140_000) + " END-OF-SYSTEM-PROMPT";
+
+        var outcome = await new ClaudeCodeAgent(Options()).RunAsync(Request(server) with { SystemPrompt = systemPrompt }, new RecordingObserver(), CancellationToken.None);
+
+        Assert.True(outcome.Status == AgentOutcomeStatus.Succeeded, outcome.ErrorMessage);
+        Assert.Contains(systemPrompt, server.LastSystem, StringComparison.Ordinal);
+    }
+
     [RealClaudeFact]
     public async Task Real_cli_asked_to_resume_an_unknown_session_starts_a_fresh_one()
     {

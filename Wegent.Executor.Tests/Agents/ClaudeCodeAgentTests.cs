@@ -181,10 +181,14 @@ public sealed class ClaudeCodeAgentTests : IDisposable
         await new ClaudeCodeAgent(_cli.Options).RunAsync(request, _observer, CancellationToken.None);
 
         var args = _cli.ReadWorkFile("fake-claude.args").TrimEnd('\0').Split('\0');
+        var systemPromptFile = Path.Combine(_cli.ConfigDirectory, ClaudeCodeStartInfo.SystemPromptFileName);
         Assert.Equal(
-            ["-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--permission-mode", "bypassPermissions",
-                "--system-prompt", "Be brief.", "--mcp-config", "/config/mcp.json", "--resume", "session-42"],
+            ["-p", "--setting-sources", "user", "--strict-mcp-config", "--output-format", "stream-json", "--verbose", "--include-partial-messages",
+                "--permission-mode", "bypassPermissions", "--system-prompt-file", systemPromptFile, "--mcp-config", "/config/mcp.json",
+                "--resume", "session-42"],
             args);
+        Assert.Equal("Be brief.", File.ReadAllText(systemPromptFile));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(systemPromptFile));
         var env = _cli.ReadWorkFile("fake-claude.env").Split('\0', StringSplitOptions.RemoveEmptyEntries)
             .Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
         Assert.DoesNotContain("WEGENT_AUTH_TOKEN", env.Keys);

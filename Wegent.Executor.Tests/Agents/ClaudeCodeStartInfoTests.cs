@@ -86,7 +86,87 @@ public sealed class ClaudeCodeStartInfoTests
     {
         var arguments = ClaudeCodeStartInfo.Arguments(Request, new ClaudeCodeAgentOptions { PermissionMode = "acceptEdits" });
 
-        Assert.Equal(["-p", "--output-format", "stream-json", "--verbose", "--include-partial-messages", "--permission-mode", "acceptEdits"], arguments);
+        Assert.Equal(
+            ["-p", "--setting-sources", "user", "--strict-mcp-config", "--output-format", "stream-json", "--verbose", "--include-partial-messages",
+             "--permission-mode", "acceptEdits"],
+            arguments);
+    }
+
+    /// <summary>Issue 12 item 2: a repository's .claude/settings.json hooks and .mcp.json servers ran before the agent
+    /// was asked anything; only the task's settings (CLAUDE_CONFIG_DIR, the "user" source) and --mcp-config apply.</summary>
+    [Fact]
+    public void Repository_settings_and_mcp_servers_are_loaded_only_when_the_owner_trusts_them()
+    {
+        var request = Request with { McpConfigPath = "config/mcp.json" };
+
+        var strict = ClaudeCodeStartInfo.Arguments(request, new ClaudeCodeAgentOptions()).ToList();
+        var trusted = ClaudeCodeStartInfo.Arguments(request, new ClaudeCodeAgentOptions { TrustRepositorySettings = true }).ToList();
+
+        Assert.Equal(["user", "--strict-mcp-config"], strict.SkipWhile(a => a != "--setting-sources").Skip(1).Take(2));
+        Assert.Equal("config/mcp.json", strict[strict.IndexOf("--mcp-config") + 1]);
+        Assert.DoesNotContain("--setting-sources", trusted);
+        Assert.DoesNotContain("--strict-mcp-config", trusted);
+        Assert.Contains("--mcp-config", trusted);
+    }
+
+    /// <summary>Issue 12 item 8: the system prompt on the command line was visible in ps, and a 140,000-character one
+    /// failed with "Argument list too long".</summary>
+    [Fact]
+    public void The_system_prompt_goes_by_file_never_as_an_argument()
+    {
+        var prompt = new string('k', 140_000);
+
+        var arguments = ClaudeCodeStartInfo.Arguments(Request with { SystemPrompt = prompt }, new ClaudeCodeAgentOptions()).ToList();
+
+        Assert.Equal(Path.Combine("config", ClaudeCodeStartInfo.SystemPromptFileName), arguments[arguments.IndexOf("--system-prompt-file") + 1]);
+        Assert.DoesNotContain("--system-prompt", arguments);
+        Assert.True(arguments.Sum(a => a.Length) < 1_000);
+    }
+
+    [Fact]
+    public void None_of_the_executors_secrets_reach_the_agent()
+    {
+        var environment = Environment(("WEGENT_AUTH_TOKEN", "t"), ("GIT_TOKEN_AES_KEY", "k"), ("GIT_TOKEN_AES_IV", "i"), ("KEEP", "x"));
+
+        ClaudeCodeStartInfo.ApplyEnvironment(environment, Request, new ClaudeCodeAgentOptions(), Marker, isRoot: false);
+
+        Assert.DoesNotContain(environment.Keys, name => name is "WEGENT_AUTH_TOKEN" or "GIT_TOKEN_AES_KEY" or "GIT_TOKEN_AES_IV");
+        Assert.Equal("x", environment["KEEP"]);
+    }
+
+    /// <summary>Issue 12 item 6: under bubblewrap the executor's home is hidden, only the task's folder is writable and
+    /// the CLI has a PID namespace of its own (no /proc/&lt;executor&gt;/environ).</summary>
+    [Fact]
+    public void The_sandbox_wraps_the_cli_hiding_the_executor_home_and_leaving_the_task_folder_writable()
+    {
+        var home = Directory.CreateTempSubdirectory("wegent-sandbox-args-");
+        try
+        {
+            var task = Path.Combine(home.FullName, "workspace", "7");
+            var request = Request with
+            {
+                TaskDirectory = task,
+                WorkingDirectory = Path.Combine(task, "repo", "app"),
+                ConfigDirectory = Path.Combine(task, ".claude"),
+            };
+            var sandbox = new BubblewrapSandbox("/usr/bin/bwrap", [home.FullName, Path.Combine(home.FullName, "missing")]);
+
+            var start = ClaudeCodeStartInfo.Create("/opt/claude", request, new ClaudeCodeAgentOptions(), Marker, isRoot: false, sandbox);
+            var arguments = start.ArgumentList.ToList();
+
+            Assert.Equal("/usr/bin/bwrap", start.FileName);
+            Assert.Contains("--unshare-pid", arguments);
+            Assert.Equal(["--tmpfs", home.FullName], arguments.Skip(arguments.IndexOf(home.FullName) - 1).Take(2));
+            Assert.DoesNotContain(Path.Combine(home.FullName, "missing"), arguments);
+            Assert.True(arguments.IndexOf("--bind") > arguments.IndexOf(home.FullName), "the task folder is bound after the home is hidden");
+            Assert.Equal(["--bind", task, task], arguments.Skip(arguments.IndexOf("--bind")).Take(3));
+            Assert.Equal(["--", "/opt/claude", "-p"], arguments.Skip(arguments.IndexOf("--")).Take(3));
+            Assert.Equal(BubblewrapSandbox.PrivateTemporaryDirectory, start.Environment["CLAUDE_CODE_TMPDIR"]);
+        }
+        finally
+        {
+            home.Delete(recursive: true);
+        }
     }
 
     private static Dictionary<string, string?> Environment(params (string Name, string Value)[] entries) =>

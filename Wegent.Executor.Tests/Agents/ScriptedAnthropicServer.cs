@@ -28,6 +28,9 @@ internal sealed class ScriptedAnthropicServer : IAsyncDisposable
 
     public string FinalText { get; init; } = "Hello from the scripted model.";
 
+    /// <summary>The <c>system</c> field of the newest model request, as JSON.</summary>
+    public string? LastSystem { get; private set; }
+
     /// <summary>(tool name, input JSON) answered to the first turn.</summary>
     public (string Name, string InputJson)? FirstToolUse { get; init; }
 
@@ -67,6 +70,7 @@ internal sealed class ScriptedAnthropicServer : IAsyncDisposable
 
         using var body = new StreamReader(context.Request.InputStream);
         var request = JsonNode.Parse(await body.ReadToEndAsync())!;
+        LastSystem = request["system"]?.ToJsonString();
         response.ContentType = "text/event-stream";
         var sse = new StringBuilder();
         Event(sse, "message_start", new JsonObject

@@ -91,7 +91,7 @@ public sealed class SubcommandTests : IDisposable
         Assert.Equal(0, exitCode);
         var unit = File.ReadAllText(SystemdUserUnit.FilePath(_temp.Path, null));
         Assert.Contains("Environment=\"PATH=/opt/tools/bin:/usr/bin\"", unit, StringComparison.Ordinal);
-        Assert.Contains("EnvironmentFile=-%h/home/config.env", unit, StringComparison.Ordinal);
+        Assert.DoesNotContain("EnvironmentFile", unit, StringComparison.Ordinal);
         Assert.Contains("systemctl --user restart wegent-executor.service", _runner.Commands);
     }
 

@@ -272,8 +272,88 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var loaded = ConfigurationLoader.Load(NoCommandLine(), Environment(("WEGENT_BACKEND_URL", given)));
 
         Assert.Equal(new Uri(expected), loaded.Options.BackendUrl);
-        var warning = Assert.Single(loaded.Warnings);
-        Assert.Contains(expected.TrimEnd('/'), warning, StringComparison.Ordinal);
+        Assert.Contains(loaded.Warnings, warning => warning.Contains($"using {expected.TrimEnd('/')}", StringComparison.Ordinal));
+    }
+
+    /// <summary>Issue 12 item 12: http:// to another machine sends the token in clear.</summary>
+    [Theory]
+    [InlineData("http://backend.example:8000", true)]
+    [InlineData("http://10.0.0.5", true)]
+    [InlineData("https://backend.example", false)]
+    [InlineData("http://localhost:8000", false)]
+    [InlineData("http://127.0.0.1:8000", false)]
+    [InlineData("http://[::1]:8000", false)]
+    public void Plain_http_to_another_machine_is_warned_about_once(string url, bool warned)
+    {
+        var loaded = ConfigurationLoader.Load(NoCommandLine(), Environment(("WEGENT_BACKEND_URL", url)));
+
+        Assert.Equal(warned ? 1 : 0, loaded.Warnings.Count(w => w.Contains("travel unencrypted", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Issue 12 item 4: <c>--token</c> showed the token to every local user in <c>ps</c>.</summary>
+    [Fact]
+    public void A_token_on_the_command_line_is_warned_about_and_a_token_file_or_standard_input_is_offered()
+    {
+        var tokenFile = _temp.Combine("token");
+        File.WriteAllText(tokenFile, "Bearer from-file\n");
+        var environment = Environment();
+        environment.Remove("WEGENT_AUTH_TOKEN");
+
+        var onCommandLine = ConfigurationLoader.Load(new Dictionary<string, string?> { ["WEGENT_AUTH_TOKEN"] = "from-argv" }, environment);
+        var fromFile = ConfigurationLoader.Load(new Dictionary<string, string?> { ["WEGENT_AUTH_TOKEN_FILE"] = tokenFile }, environment);
+        var fromStdin = ConfigurationLoader.Load(new Dictionary<string, string?> { ["WEGENT_AUTH_TOKEN_FILE"] = "-" }, environment,
+            new StringReader("from-stdin\nnext line\n"));
+
+        Assert.Equal("from-argv", onCommandLine.Options.AuthToken);
+        Assert.Contains(onCommandLine.Warnings, w => w.StartsWith("--token puts the token in the process list", StringComparison.Ordinal));
+        Assert.Equal("from-file", fromFile.Options.AuthToken);
+        Assert.Equal("from-stdin", fromStdin.Options.AuthToken);
+        Assert.DoesNotContain(fromFile.Warnings.Concat(fromStdin.Warnings), w => w.Contains("process list", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_token_file_given_in_a_more_important_place_wins_and_a_missing_one_is_reported()
+    {
+        var tokenFile = _temp.Combine("token");
+        File.WriteAllText(tokenFile, "from-file");
+        WriteConfigEnv("WEGENT_AUTH_TOKEN=from-config-env");
+        var environment = Environment();
+        environment.Remove("WEGENT_AUTH_TOKEN");
+
+        var options = ConfigurationLoader.Load(new Dictionary<string, string?> { ["WEGENT_AUTH_TOKEN_FILE"] = tokenFile }, environment).Options;
+        var message = ErrorOf(() => ConfigurationLoader.Load(new Dictionary<string, string?> { ["WEGENT_AUTH_TOKEN_FILE"] = _temp.Combine("nope") }, environment));
+
+        Assert.Equal("from-file", options.AuthToken);
+        Assert.StartsWith($"WEGENT_AUTH_TOKEN_FILE={_temp.Combine("nope")} (from --token-file) is not valid: expected a readable file holding the token", message,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Security_settings_are_read_from_config_env_like_the_others()
+    {
+        WriteConfigEnv(
+            "GIT_TOKEN_AES_KEY=0123456789abcdef0123456789abcdef", "GIT_TOKEN_AES_IV=0123456789abcdef", "ANTHROPIC_BASE_URL=https://gateway.example/anthropic",
+            "LOCAL_AGENT_ENV_ALLOW=AWS_REGION, MY_KEY", "LOCAL_TRUST_REPOSITORY_SETTINGS=true", "LOCAL_AGENT_SANDBOX=bwrap");
+
+        var options = ConfigurationLoader.Load(NoCommandLine(), Environment()).Options;
+
+        Assert.Equal("0123456789abcdef0123456789abcdef", options.GitTokenAesKey);
+        Assert.Equal("0123456789abcdef", options.GitTokenAesIv);
+        Assert.Equal("https://gateway.example/anthropic", options.AnthropicBaseUrl);
+        Assert.Equal(["AWS_REGION", "MY_KEY"], options.AgentEnvAllow.Order(StringComparer.Ordinal));
+        Assert.True(options.TrustRepositorySettings);
+        Assert.Equal("bwrap", options.AgentSandbox);
+    }
+
+    [Theory]
+    [InlineData("ANTHROPIC_BASE_URL", "api.anthropic.com")]
+    [InlineData("LOCAL_AGENT_ENV_ALLOW", "A B")]
+    [InlineData("LOCAL_AGENT_SANDBOX", "docker")]
+    public void Bad_security_settings_are_rejected(string name, string value)
+    {
+        var message = ErrorOf(() => ConfigurationLoader.Load(NoCommandLine(), Environment((name, value))));
+
+        Assert.StartsWith($"{name}={value} is not valid: expected ", message, StringComparison.Ordinal);
     }
 
     [Theory]

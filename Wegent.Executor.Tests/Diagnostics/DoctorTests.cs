@@ -108,6 +108,18 @@ public sealed class DoctorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bwrap_sandbox_is_looked_for_on_the_given_PATH_only_when_chosen()
+    {
+        var options = Options(ClosedPort()) with { AgentSandbox = "bwrap" };
+
+        var missing = await Run(new DoctorInput(options, null, "claude", _temp.Path));
+        var notChosen = await Run(new DoctorInput(Options(ClosedPort()), null, "claude", _temp.Path));
+
+        Assert.StartsWith("✗ Agent sandbox: LOCAL_AGENT_SANDBOX is bwrap but 'bwrap' is not on PATH", Line(missing, "Agent sandbox").Format(), StringComparison.Ordinal);
+        Assert.DoesNotContain(notChosen, r => r.Format().Contains("Agent sandbox", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Creates_and_checks_the_directories_and_reports_free_space()
     {
         var options = Options(ClosedPort());

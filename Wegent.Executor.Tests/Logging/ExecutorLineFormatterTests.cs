@@ -44,6 +44,46 @@ public sealed partial class ExecutorLineFormatterTests
         Assert.EndsWith(" - INFO - Connecting to http://127.0.0.1:8000/ as dev (Monday)" + Environment.NewLine, line, StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 12 item 10: a task title with a line break wrote a fake "Registered as device" line into the log.</summary>
+    [Fact]
+    public void Line_breaks_and_other_control_characters_in_values_are_escaped_so_no_line_can_be_forged()
+    {
+        using var logger = new LoggerConfiguration().WriteTo.Sink(new CapturingSink(out var events)).CreateLogger();
+        const string forged = "fix\n2026-01-29 13:08:22 - [connection] - INFO - Registered as device hw-forged\r\u001b[2K\u2028";
+        logger.Warning("Skill {Skill} skipped: {Error}", forged, new InvalidOperationException("line\nbreak").Message);
+
+        var text = Format(Assert.Single(events));
+
+        Assert.Equal(text.TrimEnd('\r', '\n'), text.Split('\n')[0].TrimEnd('\r'));
+        Assert.EndsWith(
+            @" - WARNING - Skill fix\n2026-01-29 13:08:22 - [connection] - INFO - Registered as device hw-forged\r\u001b[2K\u2028 skipped: line\nbreak" + Environment.NewLine,
+            text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_block_the_executor_wrote_itself_keeps_its_lines_but_not_an_outside_reason_inside_it()
+    {
+        using var logger = new LoggerConfiguration().Destructure.AsScalar<MultilineText>().WriteTo.Sink(new CapturingSink(out var events)).CreateLogger();
+        logger.Error("{Help}", new MultilineText(Troubleshooting.AgentInitializationFailed("bad\nINFO - forged")));
+
+        var lines = Format(Assert.Single(events)).Split(Environment.NewLine);
+
+        Assert.EndsWith(@" - ERROR - Agent initialization failed: bad\nINFO - forged", lines[0], StringComparison.Ordinal);
+        Assert.Equal("Check:", lines[1]);
+    }
+
+    [Fact]
+    public void An_exception_follows_the_message_on_lines_of_its_own()
+    {
+        using var logger = new LoggerConfiguration().WriteTo.Sink(new CapturingSink(out var events)).CreateLogger();
+        logger.Error(new InvalidOperationException("boom"), "Handling {Event} failed", "task:execute");
+
+        var lines = Format(Assert.Single(events)).Split(Environment.NewLine);
+
+        Assert.EndsWith(" - ERROR - Handling task:execute failed", lines[0], StringComparison.Ordinal);
+        Assert.Equal("System.InvalidOperationException: boom", lines[1]);
+    }
+
     private sealed class CapturingSink : ILogEventSink
     {
         private readonly List<LogEvent> _events = [];

@@ -24,6 +24,21 @@ public sealed class RotatingFileSinkTests : IDisposable
 
     private static int BytesOf(int number) => Encoding.UTF8.GetByteCount(Line(number).MessageTemplate.Text + "\n");
 
+    /// <summary>Issue 12 item 9: executor.log was 644 (the default umask); it names tasks, repositories and errors.</summary>
+    [TestSupport.UnixFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void New_log_files_are_the_owners_alone()
+    {
+        using (var sink = new RotatingFileSink(LivePath, new MessageOnly(), maxBytes: BytesOf(0) + 1, backupCount: 1))
+        {
+            sink.Emit(Line(0));
+            sink.Emit(Line(1));
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(LivePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(RotatingFileSink.BackupPath(LivePath, 1)));
+    }
+
     [Fact]
     public void A_full_disk_is_reported_once_and_never_throws()
     {

@@ -8,7 +8,6 @@ public class LaunchdAgentTests
     private static readonly ServiceDefinition Definition = new(
         ["/Users/ann/.wegent-executor/bin/wegent-executor"],
         "/Users/ann/.wegent-executor",
-        "/Users/ann",
         "/opt/homebrew/bin:/usr/bin",
         TimeSpan.FromSeconds(10));
 

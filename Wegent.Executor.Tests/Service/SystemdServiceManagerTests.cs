@@ -13,7 +13,7 @@ public sealed class SystemdServiceManagerTests : IDisposable
 
     private SystemdServiceManager Manager() => new(_runner, SystemdUserUnit.FilePath(_temp.Path, null));
 
-    private ServiceDefinition Definition() => new(["/bin/wegent-executor"], _temp.Combine(".wegent-executor"), _temp.Path, "/usr/bin", TimeSpan.FromSeconds(10));
+    private ServiceDefinition Definition() => new(["/bin/wegent-executor"], _temp.Combine(".wegent-executor"), "/usr/bin", TimeSpan.FromSeconds(10));
 
     [Fact]
     public async Task Install_writes_the_unit_reloads_enables_and_restarts_it()

@@ -7,7 +7,6 @@ public class SystemdUserUnitTests
     private static readonly ServiceDefinition Definition = new(
         ["/home/ann/.wegent-executor/bin/wegent-executor"],
         "/home/ann/.wegent-executor",
-        "/home/ann",
         "/home/ann/.local/bin:/usr/bin",
         TimeSpan.FromSeconds(10));
 
@@ -24,11 +23,12 @@ public class SystemdUserUnitTests
     }
 
     [Fact]
-    public void Reads_config_env_from_the_home_and_keeps_the_install_time_PATH()
+    public void Keeps_the_install_time_PATH_and_leaves_config_env_to_the_executor()
     {
         var lines = Lines(Definition);
 
-        Assert.Contains("EnvironmentFile=-%h/.wegent-executor/config.env", lines);
+        // Issue 12 item 1: EnvironmentFile= put config.env's token into the executor's environment and its children's.
+        Assert.DoesNotContain(lines, line => line.StartsWith("EnvironmentFile", StringComparison.Ordinal));
         Assert.Contains("Environment=\"PATH=/home/ann/.local/bin:/usr/bin\"", lines);
         Assert.Contains("Environment=\"WEGENT_EXECUTOR_HOME=/home/ann/.wegent-executor\"", lines);
         Assert.Contains("ExecStart=\"/home/ann/.wegent-executor/bin/wegent-executor\"", lines);
@@ -46,11 +46,10 @@ public class SystemdUserUnitTests
     }
 
     [Fact]
-    public void A_home_outside_the_user_home_is_named_absolutely_and_specifiers_are_escaped()
+    public void Specifiers_and_dollars_are_escaped()
     {
         var lines = Lines(Definition with { Home = "/srv/wegent 100%", Command = ["/opt/we gent/wegent-executor", "--x=$HOME"] });
 
-        Assert.Contains("EnvironmentFile=-/srv/wegent 100%%/config.env", lines);
         Assert.Contains("Environment=\"WEGENT_EXECUTOR_HOME=/srv/wegent 100%%\"", lines);
         Assert.Contains("ExecStart=\"/opt/we gent/wegent-executor\" \"--x=$$HOME\"", lines);
     }

@@ -29,6 +29,25 @@ public sealed class GitWorkbenchReaderTests : IDisposable
     private static JsonObject Change(GitWorkbench workbench, string newPath) =>
         workbench.FileChanges.Single(c => c["new_path"]!.GetValue<string>() == newPath);
 
+    /// <summary>Issue 12 item 5: an untracked link to a FIFO left the task RUNNING forever (cancel had no effect, the next
+    /// task never started), one to /dev/zero grew the executor to 4.3 GB: only regular files are read.</summary>
+    [Agents.LinuxFact]
+    public async Task A_link_to_a_fifo_or_a_device_and_a_fifo_itself_are_listed_without_being_read()
+    {
+        var fifo = _temp.Combine("outside-fifo");
+        TestGit.RunTool("mkfifo", fifo);
+        TestGit.RunTool("mkfifo", Path.Combine(_repo, "own-fifo"));
+        File.CreateSymbolicLink(Path.Combine(_repo, "fifo-link"), fifo);
+        File.CreateSymbolicLink(Path.Combine(_repo, "zero-link"), "/dev/zero");
+        File.WriteAllText(Path.Combine(_repo, "plain.txt"), "one\ntwo\n");
+
+        var workbench = (await ReadAsync().WaitAsync(TimeSpan.FromSeconds(30)))!;
+
+        Assert.Equal(0, Change(workbench, "fifo-link")["added_lines"]!.GetValue<int>());
+        Assert.Equal(0, Change(workbench, "zero-link")["added_lines"]!.GetValue<int>());
+        Assert.Equal(2, Change(workbench, "plain.txt")["added_lines"]!.GetValue<int>());
+    }
+
     [Fact]
     public async Task A_clean_checkout_has_no_changes_and_names_its_base()
     {

@@ -42,13 +42,13 @@ public sealed class RepositoryCheckoutTests : IAsyncLifetime
     {
         var checkout = await Checkout().EnsureAsync(TaskDirectory, RepositoryUrl.Parse(_server.UrlOf("hello.git")), null, Identity(), CancellationToken.None);
 
-        Assert.Equal(Path.Combine(TaskDirectory, "hello"), checkout);
+        Assert.Equal(Path.Combine(TaskDirectory, "repo", "hello"), checkout);
         Assert.True(File.Exists(Path.Combine(checkout, "README.md")));
         Assert.Equal("octo", TestGit.Run(checkout, "config", "user.name").Trim());
         Assert.Equal("octo@example.com", TestGit.Run(checkout, "config", "user.email").Trim());
         Assert.Equal(TestGit.Run(checkout, "rev-parse", "HEAD").Trim(),
             File.ReadAllText(Path.Combine(TaskDirectory, RepositoryCheckout.BaseCommitFileName)));
-        Assert.Equal([RepositoryCheckout.BaseCommitFileName, "hello"], Directory.EnumerateFileSystemEntries(TaskDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([RepositoryCheckout.BaseCommitFileName, "repo"], Directory.EnumerateFileSystemEntries(TaskDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -145,6 +145,43 @@ public sealed class RepositoryCheckoutTests : IAsyncLifetime
         Assert.Equal("edited by the agent\n", File.ReadAllText(Path.Combine(checkout, "README.md")));
         Assert.True(File.Exists(Path.Combine(checkout, "new.txt")));
         Assert.Equal(requests, _server.AuthorizedRequests);
+    }
+
+    /// <summary>Follow-ups of a task an older version checked out at <c>{task}/{repo}</c> keep working in that checkout.</summary>
+    [Fact]
+    public async Task A_follow_up_reuses_a_checkout_an_older_version_made_beside_the_executors_folders()
+    {
+        var legacy = Path.Combine(TaskDirectory, "hello");
+        TestGit.Run(TaskDirectory, "clone", "-q", Path.Combine(_temp.Combine("server"), "hello.git"), legacy);
+        var requests = _server.AuthorizedRequests;
+
+        var checkout = await Checkout().EnsureAsync(TaskDirectory, RepositoryUrl.Parse(_server.UrlOf("hello.git")), null, Identity(), CancellationToken.None);
+
+        Assert.Equal(legacy, checkout);
+        Assert.Equal(requests, _server.AuthorizedRequests);
+    }
+
+    [Fact]
+    public async Task A_legacy_checkout_named_repo_is_reused_in_place()
+    {
+        TestGit.Run(_temp.Combine("server"), "clone", "-q", "--bare", Path.Combine(_temp.Combine("server"), "hello.git"), "repo.git");
+        TestGit.Run(TaskDirectory, "clone", "-q", Path.Combine(_temp.Combine("server"), "hello.git"), "repo");
+
+        var checkout = await Checkout().EnsureAsync(TaskDirectory, RepositoryUrl.Parse(_server.UrlOf("repo.git")), null, Identity(), CancellationToken.None);
+
+        Assert.Equal(Path.Combine(TaskDirectory, "repo"), checkout);
+    }
+
+    /// <summary>Issue 12 item 3: an older version cloned a repository named <c>.claude</c> onto the agent's config folder.</summary>
+    [Fact]
+    public async Task A_checkout_named_like_an_executor_folder_is_never_reused_there()
+    {
+        TestGit.Run(_temp.Combine("server"), "clone", "-q", "--bare", Path.Combine(_temp.Combine("server"), "hello.git"), ".claude.git");
+        TestGit.Run(TaskDirectory, "clone", "-q", Path.Combine(_temp.Combine("server"), "hello.git"), ".claude");
+
+        var checkout = await Checkout().EnsureAsync(TaskDirectory, RepositoryUrl.Parse(_server.UrlOf(".claude.git")), null, Identity(), CancellationToken.None);
+
+        Assert.Equal(Path.Combine(TaskDirectory, "repo", ".claude"), checkout);
     }
 
     [Fact]

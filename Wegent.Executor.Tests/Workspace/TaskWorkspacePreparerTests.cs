@@ -60,10 +60,47 @@ public sealed class TaskWorkspacePreparerTests : IAsyncLifetime
 
         var prepared = await Preparer(s => s?.Replace("encrypted:", "", StringComparison.Ordinal)).PrepareAsync(request, CancellationToken.None);
 
-        Assert.Equal(Path.Combine(Root, "7", "hello"), prepared.WorkingDirectory);
+        Assert.Equal(Path.Combine(Root, "7", "repo", "hello"), prepared.WorkingDirectory);
         Assert.Equal(prepared.WorkingDirectory, prepared.RepositoryDirectory);
         Assert.Equal(Path.Combine(Root, "7"), prepared.TaskDirectory);
         Assert.StartsWith($"Implement [Attachment downloaded to: {Path.Combine(Root, "7", "attachments", "70", "spec.md")}]", prepared.Prompt, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 12 item 3: a repository named <c>.claude</c> landed on the agent's config folder; the executor then
+    /// wrote the model settings through its links (outside the workspace) and left the model key in its work tree.</summary>
+    [Agents.LinuxFact]
+    public async Task A_repository_named_like_the_agents_config_folder_gets_a_folder_of_its_own_and_nothing_is_written_through_its_links()
+    {
+        var outside = _temp.Combine("outside");
+        var victim = Path.Combine(outside, "victim.txt");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(victim, "precious\n");
+        var source = TestGit.CreateWorkingRepository(_temp.Combine("crafted-source"));
+        File.CreateSymbolicLink(Path.Combine(source, "settings.json"), victim);
+        Directory.CreateSymbolicLink(Path.Combine(source, "agents"), outside);
+        TestGit.Run(source, "add", ".");
+        TestGit.Run(source, "commit", "-q", "-m", "Links out of the workspace");
+        TestGit.Run(_temp.Combine("served"), "clone", "-q", "--bare", source, ".claude.git");
+        var request = TestTasks.Request(new JsonObject
+        {
+            ["git_url"] = _git.UrlOf(".claude.git"),
+            ["user"] = User(Token),
+            ["mode"] = "coordinate",
+            ["bot"] = new JsonArray(
+                new JsonObject { ["name"] = "lead", ["agent_config"] = new JsonObject { ["env"] = new JsonObject { ["ANTHROPIC_AUTH_TOKEN"] = "model-key-31337" } } },
+                new JsonObject { ["name"] = "helper", ["system_prompt"] = "Help." }),
+        });
+
+        var prepared = await Preparer().PrepareAsync(request, CancellationToken.None);
+        new Wegent.Executor.Tasks.AgentSetup(new WorkspaceLayout(Root), new Wegent.Executor.Tasks.AgentSetupSettings { ExecutorVariable = _ => null }).Create(request, prepared);
+
+        Assert.Equal(Path.Combine(Root, "7", "repo", ".claude"), prepared.WorkingDirectory);
+        Assert.Equal("precious\n", File.ReadAllText(victim));
+        Assert.Equal(["victim.txt"], Directory.EnumerateFileSystemEntries(outside).Select(Path.GetFileName));
+        Assert.Contains("model-key-31337", File.ReadAllText(Path.Combine(Root, "7", ".claude", "settings.json")), StringComparison.Ordinal);
+        var workTree = Directory.EnumerateFiles(prepared.WorkingDirectory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}.git{Path.DirectorySeparatorChar}", StringComparison.Ordinal) && new FileInfo(f).LinkTarget is null);
+        Assert.All(workTree, f => Assert.DoesNotContain("model-key-31337", File.ReadAllText(f), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -5,9 +5,14 @@ namespace Wegent.Executor.Tests.Workspace;
 /// <summary>Runs git for test set-up and builds small repositories.</summary>
 internal static class TestGit
 {
-    public static string Run(string directory, params string[] arguments)
+    public static string Run(string directory, params string[] arguments) => RunTool("git", arguments, directory);
+
+    /// <summary>Runs a program of the test set-up (e.g. mkfifo) to its end; throws when it fails.</summary>
+    public static string RunTool(string program, params string[] arguments) => RunTool(program, arguments, Directory.GetCurrentDirectory());
+
+    private static string RunTool(string program, string[] arguments, string directory)
     {
-        var start = new ProcessStartInfo("git", arguments)
+        var start = new ProcessStartInfo(program, arguments)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -22,7 +27,7 @@ internal static class TestGit
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {error}");
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed: {error}");
         return output.Result;
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Wegent.Executor.Configuration;
 
 namespace Wegent.Executor.Agents;
 
@@ -40,15 +41,21 @@ public sealed class ClaudeCodeAgent(ClaudeCodeAgentOptions options) : IAgent
         }
 
         var marker = ProcessTreeMarker.CreateUnique(options.MarkerPrefix);
-        var startInfo = ClaudeCodeStartInfo.Create(options.CliPath, request, options, marker, PosixNative.IsRoot);
-        // Searched on the child's PATH: the request may extend it.
-        var executable = ClaudeCliLocator.Resolve(options.CliPath, startInfo.Environment.TryGetValue("PATH", out var path) ? path : null);
+        var path = Environment.GetEnvironmentVariable("PATH");
+        var executable = ClaudeCliLocator.Resolve(options.CliPath, path);
         if (executable is null)
         {
             return new AgentOutcome(AgentOutcomeStatus.Failed, null, ClaudeCliLocator.NotFoundMessage(options.CliPath));
         }
 
-        startInfo.FileName = executable;
+        BubblewrapSandbox? sandbox = null;
+        if (options.SandboxHiddenDirectories is { } hidden && (sandbox = BubblewrapSandbox.Find(hidden, path)) is null)
+        {
+            return new AgentOutcome(AgentOutcomeStatus.Failed, null, BubblewrapSandbox.NotFoundMessage);
+        }
+
+        WriteSystemPrompt(request);
+        var startInfo = ClaudeCodeStartInfo.Create(executable, request, options, marker, PosixNative.IsRoot, sandbox);
         using var process = new Process { StartInfo = startInfo };
         try
         {
@@ -69,6 +76,15 @@ public sealed class ClaudeCodeAgent(ClaudeCodeAgentOptions options) : IAgent
         var outcome = await run.WatchAsync(cancellationToken).ConfigureAwait(false);
         await promptWritten.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return outcome;
+    }
+
+    /// <summary>The system prompt goes through an owner-only file (<c>--system-prompt-file</c>): an argument is visible
+    /// to every user in the process list, and one over 128 KiB fails to start at all.</summary>
+    private static void WriteSystemPrompt(AgentRequest request)
+    {
+        var file = ClaudeCodeStartInfo.SystemPromptFile(request);
+        if (!string.IsNullOrEmpty(request.SystemPrompt)) PrivateFile.Write(file, request.SystemPrompt);
+        else if (File.Exists(file)) File.Delete(file);
     }
 
     /// <summary>The prompt goes through stdin, then stdin is closed (an open stdin makes the CLI wait): an argument is

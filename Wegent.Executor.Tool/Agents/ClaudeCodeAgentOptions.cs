@@ -37,6 +37,12 @@ public sealed record ClaudeCodeAgentOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Let the CLI load a repository's own settings (hooks) and .mcp.json servers (LOCAL_TRUST_REPOSITORY_SETTINGS).</summary>
+    public bool TrustRepositorySettings { get; init; }
+
+    /// <summary>Run the CLI under bubblewrap, hiding these directories (LOCAL_AGENT_SANDBOX=bwrap); null runs it as it is.</summary>
+    public IReadOnlyList<string>? SandboxHiddenDirectories { get; init; }
+
     /// <summary>Prefix of every run's process marker: the <see cref="OrphanReaper.MarkerPrefix"/> of this executor.</summary>
     public string? MarkerPrefix { get; init; }
 }

@@ -1,17 +1,25 @@
 using System.Diagnostics;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Agents;
 
 /// <summary>Builds the CLI's command line and environment (argv entries, never a shell string).</summary>
 internal static class ClaudeCodeStartInfo
 {
-    /// <summary>Never handed to the agent: the executor's own credential.</summary>
-    public const string ExecutorTokenVariable = "WEGENT_AUTH_TOKEN";
+    /// <summary>The system prompt's file in the agent's config directory: on the command line it would be visible to
+    /// every user and limited to 128 KiB.</summary>
+    public const string SystemPromptFileName = "system-prompt.txt";
 
+    /// <summary>The task's own settings (CLAUDE_CONFIG_DIR/settings.json, the "user" source) only: a repository's
+    /// .claude/settings.json and settings.local.json (hooks, apiKeyHelper...) are not loaded.</summary>
+    public static readonly string[] TaskSettingsOnly = ["--setting-sources", "user", "--strict-mcp-config"];
+
+    /// <param name="sandbox">Wraps the CLI in bubblewrap when set.</param>
     public static ProcessStartInfo Create(
-        string cliExecutable, AgentRequest request, ClaudeCodeAgentOptions options, ProcessTreeMarker marker, bool isRoot)
+        string cliExecutable, AgentRequest request, ClaudeCodeAgentOptions options, ProcessTreeMarker marker, bool isRoot,
+        BubblewrapSandbox? sandbox = null)
     {
-        var startInfo = new ProcessStartInfo(cliExecutable)
+        var startInfo = new ProcessStartInfo(sandbox?.Executable ?? cliExecutable)
         {
             WorkingDirectory = request.WorkingDirectory,
             UseShellExecute = false,
@@ -23,18 +31,28 @@ internal static class ClaudeCodeStartInfo
             StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
 
-        foreach (var argument in Arguments(request, options))
+        var arguments = Arguments(request, options);
+        if (sandbox is not null) arguments = sandbox.Arguments(request, [cliExecutable, .. arguments]);
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
 
         ApplyEnvironment(startInfo.Environment, request, options, marker, isRoot);
+        if (sandbox is not null) startInfo.Environment["CLAUDE_CODE_TMPDIR"] = BubblewrapSandbox.PrivateTemporaryDirectory;
         return startInfo;
     }
+
+    public static string SystemPromptFile(AgentRequest request) => Path.Combine(request.ConfigDirectory, SystemPromptFileName);
 
     public static IEnumerable<string> Arguments(AgentRequest request, ClaudeCodeAgentOptions options)
     {
         yield return "-p";
+        if (!options.TrustRepositorySettings)
+        {
+            foreach (var argument in TaskSettingsOnly) yield return argument;
+        }
+
         yield return "--output-format";
         yield return "stream-json";
         yield return "--verbose";
@@ -44,8 +62,8 @@ internal static class ClaudeCodeStartInfo
         yield return options.PermissionMode;
         if (!string.IsNullOrEmpty(request.SystemPrompt))
         {
-            yield return "--system-prompt";
-            yield return request.SystemPrompt;
+            yield return "--system-prompt-file";
+            yield return SystemPromptFile(request);
         }
 
         if (!string.IsNullOrEmpty(request.McpConfigPath))
@@ -82,7 +100,7 @@ internal static class ClaudeCodeStartInfo
             }
         }
 
-        environment.Remove(ExecutorTokenVariable);
+        ChildProcess.RemoveSecrets(environment);
         environment["CLAUDE_CONFIG_DIR"] = request.ConfigDirectory;
         environment.TryAdd("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         if (options.MaxApiRetries is { } retries)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Agents;
 
@@ -31,6 +32,9 @@ public sealed class OrphanReaper : IDisposable
 
     private readonly Process _process;
 
+    /// <summary>The reaper's process id (it lives as long as the executor).</summary>
+    public int ProcessId => _process.Id;
+
     private OrphanReaper(Process process, string markerPrefix)
     {
         _process = process;
@@ -46,18 +50,8 @@ public sealed class OrphanReaper : IDisposable
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/bin/sh")) return null;
         var prefix = "x" + Guid.NewGuid().ToString("N")[..16];
-        var start = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in (string[])["-c", Script, "wegent-orphan-reaper", $"{ProcessTreeMarker.DefaultVariableName}={prefix}-", KillPasses.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = ChildProcess.StartInfo("/bin/sh",
+            ["-c", Script, "wegent-orphan-reaper", $"{ProcessTreeMarker.DefaultVariableName}={prefix}-", KillPasses.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         start.Environment.Remove(ProcessTreeMarker.DefaultVariableName);
         try
         {

@@ -67,7 +67,6 @@ internal sealed class SubcommandActions(
         var service = new ServiceDefinition(
             ServiceCommandLine.ForCurrentProcess(),
             options.Home,
-            ConfigurationLoader.UserHome(environment) ?? options.Home,
             environment.GetValueOrDefault("PATH") ?? "",
             options.GracefulShutdownTimeout);
         return await WithManagerAsync(manager => manager.InstallAsync(service, output, cancellationToken)).ConfigureAwait(false);

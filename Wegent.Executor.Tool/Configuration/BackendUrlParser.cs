@@ -19,13 +19,18 @@ internal static class BackendUrlParser
             "wss" => Uri.UriSchemeHttps,
             _ => throw raw.Invalid(Expected),
         };
-        if (mappedScheme is null)
+        if (mappedScheme is not null)
         {
-            return url;
+            var mapped = new UriBuilder(url) { Scheme = mappedScheme, Port = url.IsDefaultPort ? -1 : url.Port }.Uri;
+            warnings.Add($"{raw.Setting.EnvironmentVariable} uses {url.Scheme}://; using {mapped} instead (the backend URL is its http(s) address)");
+            url = mapped;
         }
 
-        var mapped = new UriBuilder(url) { Scheme = mappedScheme, Port = url.IsDefaultPort ? -1 : url.Port }.Uri;
-        warnings.Add($"{raw.Setting.EnvironmentVariable} uses {url.Scheme}://; using {mapped} instead (the backend URL is its http(s) address)");
-        return mapped;
+        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback)
+        {
+            warnings.Add($"{raw.Setting.EnvironmentVariable} uses http:// to {url.Host}, another machine: the token and every task travel unencrypted; use https://");
+        }
+
+        return url;
     }
 }

@@ -8,10 +8,12 @@ public static class ConfigurationLoader
 {
     /// <param name="commandLineValues">Values given on the command line, keyed by the setting's environment variable name.</param>
     /// <param name="environment">The process environment (HOME or USERPROFILE resolve <c>~</c>).</param>
+    /// <param name="standardInput">Where <c>--token-file -</c> reads the token; the console's by default.</param>
     /// <exception cref="ConfigurationException">A setting is missing or malformed; the message is one line.</exception>
     public static LoadedConfiguration Load(
         IReadOnlyDictionary<string, string?> commandLineValues,
-        IReadOnlyDictionary<string, string> environment)
+        IReadOnlyDictionary<string, string> environment,
+        TextReader? standardInput = null)
     {
         var userHome = UserHome(environment);
         var noFile = new Dictionary<string, ConfigEnvEntry>();
@@ -32,7 +34,7 @@ public static class ConfigurationLoader
         var options = new ExecutorOptions
         {
             BackendUrl = BackendUrlParser.Parse(Required(sources, KnownSettings.BackendUrl, BackendUrlParser.Expected), warnings),
-            AuthToken = RequiredToken(sources),
+            AuthToken = RequiredToken(sources, userHome, standardInput ?? Console.In, warnings),
             Home = home,
             WorkspaceRoot = OptionalPath(sources, KnownSettings.WorkspaceRoot, userHome) ?? Path.Combine(home, "workspace"),
             LogDirectory = OptionalPath(sources, KnownSettings.LogDirectory, userHome) ?? Path.Combine(home, "logs"),
@@ -46,6 +48,10 @@ public static class ConfigurationLoader
             ReconnectDelay = Optional(sources, KnownSettings.ReconnectDelay, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.ReconnectDelaySeconds)),
             ReconnectMaxDelay = Optional(sources, KnownSettings.ReconnectMaxDelay, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.ReconnectMaxDelaySeconds)),
             AnthropicApiKey = sources.Find(KnownSettings.AnthropicApiKey)?.Value,
+            AnthropicBaseUrl = Optional<string?>(sources, KnownSettings.AnthropicBaseUrl, SettingParser.HttpUrl, null),
+            AgentEnvAllow = Optional(sources, KnownSettings.AgentEnvAllow, SettingParser.VariableNames, new HashSet<string>()),
+            GitTokenAesKey = sources.Find(KnownSettings.GitTokenAesKey)?.Value,
+            GitTokenAesIv = sources.Find(KnownSettings.GitTokenAesIv)?.Value,
             SkillClearCache = Optional(sources, KnownSettings.SkillClearCache, SettingParser.Boolean, SettingDefaults.SkillClearCache),
             MaxConcurrentTasks = Optional(sources, KnownSettings.MaxConcurrentTasks, SettingParser.Integer, SettingDefaults.MaxConcurrentTasks),
             ProgressInterval = Optional(sources, KnownSettings.ProgressInterval, SettingParser.Milliseconds, TimeSpan.FromMilliseconds(SettingDefaults.ProgressIntervalMilliseconds)),
@@ -58,6 +64,8 @@ public static class ConfigurationLoader
             AgentApiTimeout = Optional(sources, KnownSettings.AgentApiTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds)),
             GitTimeout = Optional(sources, KnownSettings.GitTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds)),
             WorkspaceRetentionDays = Optional(sources, KnownSettings.WorkspaceRetentionDays, SettingParser.Integer, SettingDefaults.WorkspaceRetentionDays),
+            TrustRepositorySettings = Optional(sources, KnownSettings.TrustRepositorySettings, SettingParser.Boolean, false),
+            AgentSandbox = Optional(sources, KnownSettings.AgentSandbox, SettingParser.Choice, SettingDefaults.AgentSandbox),
         };
 
         CheckRelations(sources, options);
@@ -113,14 +121,46 @@ public static class ConfigurationLoader
     private static RawSetting Required(SettingSources sources, SettingDefinition setting, string expected) =>
         sources.Find(setting) ?? throw new ConfigurationException($"{setting.EnvironmentVariable} is not set: expected {expected}");
 
-    private static string RequiredToken(SettingSources sources)
+    /// <summary>The token from WEGENT_AUTH_TOKEN or from the file WEGENT_AUTH_TOKEN_FILE names, whichever is given in the
+    /// more important source; on the command line the token is visible to every local user, so that is warned about.</summary>
+    private static string RequiredToken(SettingSources sources, string? userHome, TextReader standardInput, List<string> warnings)
     {
         const string expected = "the executor's authentication token issued by the Wegent backend";
-        var raw = Required(sources, KnownSettings.AuthToken, expected);
-        var token = AuthTokenParser.Normalize(raw.Value);
+        var raw = sources.FindFirst(KnownSettings.AuthToken, KnownSettings.AuthTokenFile)
+            ?? throw new ConfigurationException(
+                $"{KnownSettings.AuthToken.EnvironmentVariable} is not set: expected {expected} (or {KnownSettings.AuthTokenFile.OptionName} FILE)");
+        string token;
+        if (raw.Setting == KnownSettings.AuthTokenFile)
+        {
+            token = AuthTokenParser.Normalize(ReadTokenFile(raw, userHome, standardInput));
+        }
+        else
+        {
+            token = AuthTokenParser.Normalize(raw.Value);
+            if (raw.Origin == KnownSettings.AuthToken.OptionName)
+            {
+                warnings.Add($"{KnownSettings.AuthToken.OptionName} puts the token in the process list, where every user of this machine can read it: "
+                    + $"use {KnownSettings.AuthTokenFile.OptionName} FILE, {KnownSettings.AuthTokenFile.OptionName} - (standard input) or config.env instead");
+            }
+        }
+
         return token.Length > 0
             ? token
-            : throw new ConfigurationException($"{KnownSettings.AuthToken.EnvironmentVariable} is empty after removing 'Bearer ': expected {expected}");
+            : throw new ConfigurationException($"{raw.Describe()} gives an empty token (after removing 'Bearer '): expected {expected}");
+    }
+
+    private static string ReadTokenFile(RawSetting raw, string? userHome, TextReader standardInput)
+    {
+        if (raw.Value == "-") return standardInput.ReadLine() ?? "";
+        var path = SettingParser.Path(raw, userHome);
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw raw.Invalid($"a readable file holding the token ({e.Message})");
+        }
     }
 
     private static T Optional<T>(SettingSources sources, SettingDefinition setting, Func<RawSetting, T> parse, T fallback) =>

@@ -19,6 +19,12 @@ public sealed record ExecutorOptions
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(SettingDefaults.ReconnectDelaySeconds);
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(SettingDefaults.ReconnectMaxDelaySeconds);
     public string? AnthropicApiKey { get; init; }
+    /// <summary>The owner's model endpoint; null: Anthropic's API.</summary>
+    public string? AnthropicBaseUrl { get; init; }
+    /// <summary>Executor variables a task may use as <c>${NAME}</c> besides ANTHROPIC_* and CLAUDE_*.</summary>
+    public IReadOnlySet<string> AgentEnvAllow { get; init; } = new HashSet<string>();
+    public string? GitTokenAesKey { get; init; }
+    public string? GitTokenAesIv { get; init; }
     public bool SkillClearCache { get; init; } = SettingDefaults.SkillClearCache;
     public int MaxConcurrentTasks { get; init; } = SettingDefaults.MaxConcurrentTasks;
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(SettingDefaults.ProgressIntervalMilliseconds);
@@ -32,6 +38,9 @@ public sealed record ExecutorOptions
     public TimeSpan AgentApiTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.AgentApiTimeoutSeconds);
     public TimeSpan GitTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.GitTimeoutSeconds);
     public int WorkspaceRetentionDays { get; init; } = SettingDefaults.WorkspaceRetentionDays;
+    public bool TrustRepositorySettings { get; init; }
+    /// <summary>none or bwrap (<see cref="KnownSettings.AgentSandbox"/>).</summary>
+    public string AgentSandbox { get; init; } = SettingDefaults.AgentSandbox;
     /// <summary>Run the first dispatched task, deliver its result and exit (the --once option; not a config.env setting).</summary>
     public bool RunOnce { get; init; }
 

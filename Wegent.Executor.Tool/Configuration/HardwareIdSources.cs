@@ -53,17 +53,13 @@ public sealed partial class MacPlatformUuidSource : IMachineIdSource
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("ioreg", ["-rd1", "-c", "IOPlatformExpertDevice"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
+            using var process = Process.Start(Processes.ChildProcess.StartInfo("ioreg", ["-rd1", "-c", "IOPlatformExpertDevice"]));
             if (process is null)
             {
                 return null;
             }
 
+            process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEnd();
             if (!process.WaitForExit(CommandTimeout))
             {

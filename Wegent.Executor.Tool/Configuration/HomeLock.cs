@@ -26,7 +26,7 @@ public sealed class HomeLock : IDisposable
     /// <exception cref="HomeLockedException">Another process holds the lock; the message names the home and its pid.</exception>
     public static HomeLock Acquire(string home)
     {
-        Directory.CreateDirectory(home);
+        ExecutorDirectories.CreatePrivate(home);
         var lockFile = Path.Combine(home, LockFileName);
         var pidFile = Path.Combine(home, PidFileName);
         FileStream stream;

@@ -31,10 +31,19 @@ public static class KnownSettings
     {
         EnvironmentVariable = "WEGENT_AUTH_TOKEN",
         OptionName = "--token",
-        Description = "Token for the backend: a Wegent login token or a personal API key (wg-...); a leading 'Bearer ' is removed. Required.",
+        Description = "Token for the backend: a Wegent login token or a personal API key (wg-...); a leading 'Bearer ' is removed. Required (or a token file). "
+            + "On the command line it is visible to every local user: prefer --token-file or config.env.",
         Kind = SettingKind.Text,
         IsSecret = true,
         IsRequired = true,
+    };
+
+    public static readonly SettingDefinition AuthTokenFile = new()
+    {
+        EnvironmentVariable = "WEGENT_AUTH_TOKEN_FILE",
+        OptionName = "--token-file",
+        Description = "A file holding the backend token, or - to read it from standard input; used unless WEGENT_AUTH_TOKEN is given in the same or a more important place.",
+        Kind = SettingKind.Path,
     };
 
     public static readonly SettingDefinition Home = new()
@@ -148,7 +157,43 @@ public static class KnownSettings
     {
         EnvironmentVariable = "ANTHROPIC_API_KEY",
         OptionName = "--anthropic-api-key",
-        Description = "Anthropic API key used when a task brings no model credential (prefer the environment: the command line is visible to other users).",
+        Description = "Anthropic API key used when a task brings no model credential, sent only to ANTHROPIC_BASE_URL (prefer config.env: the command line is visible to other users).",
+        Kind = SettingKind.Text,
+        IsSecret = true,
+    };
+
+    public static readonly SettingDefinition AnthropicBaseUrl = new()
+    {
+        EnvironmentVariable = "ANTHROPIC_BASE_URL",
+        OptionName = "--anthropic-base-url",
+        DefaultText = "https://api.anthropic.com",
+        Description = "The model endpoint ANTHROPIC_API_KEY is for: the key goes to no other, and a task naming no endpoint uses this one.",
+        Kind = SettingKind.Url,
+    };
+
+    public static readonly SettingDefinition AgentEnvAllow = new()
+    {
+        EnvironmentVariable = "LOCAL_AGENT_ENV_ALLOW",
+        OptionName = "--agent-env-allow",
+        Description = "Comma-separated names of this machine's environment variables a task's model settings may use as ${NAME}, "
+            + "besides ANTHROPIC_* and CLAUDE_* (the executor's own settings and secrets never).",
+        Kind = SettingKind.Text,
+    };
+
+    public static readonly SettingDefinition GitTokenAesKey = new()
+    {
+        EnvironmentVariable = "GIT_TOKEN_AES_KEY",
+        OptionName = "--git-token-aes-key",
+        Description = "AES-256 key (32 characters) of the backend's encrypted task secrets (model key, git token); unset, the backend's published default.",
+        Kind = SettingKind.Text,
+        IsSecret = true,
+    };
+
+    public static readonly SettingDefinition GitTokenAesIv = new()
+    {
+        EnvironmentVariable = "GIT_TOKEN_AES_IV",
+        OptionName = "--git-token-aes-iv",
+        Description = "AES initialisation vector (16 characters) of the backend's encrypted task secrets; unset, the backend's published default.",
         Kind = SettingKind.Text,
         IsSecret = true,
     };
@@ -275,13 +320,36 @@ public static class KnownSettings
         Maximum = 3650,
     };
 
+    public static readonly SettingDefinition TrustRepositorySettings = new()
+    {
+        EnvironmentVariable = "LOCAL_TRUST_REPOSITORY_SETTINGS",
+        OptionName = "--trust-repository-settings",
+        DefaultText = "false",
+        Description = "Let Claude Code load a task repository's own .claude/settings*.json (hooks) and .mcp.json servers; "
+            + "off, only the task's model settings and MCP servers apply.",
+        Kind = SettingKind.Boolean,
+    };
+
+    public static readonly SettingDefinition AgentSandbox = new()
+    {
+        EnvironmentVariable = "LOCAL_AGENT_SANDBOX",
+        OptionName = "--agent-sandbox",
+        DefaultText = "none",
+        Description = "Run the agent in a sandbox: bwrap (bubblewrap) hides the executor's home, its other tasks and processes "
+            + "and makes the rest of the file system read-only; none runs it as this user.",
+        Kind = SettingKind.Choice,
+        Choices = ["none", "bwrap"],
+    };
+
     /// <summary>All settings in the order --help lists them. Declared last: static fields initialise in text order.</summary>
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
-        ExecutorMode, BackendUrl, AuthToken, Home, WorkspaceRoot, LogDirectory, LogFile, LogMaxSize, LogBackupCount,
-        LogLevel, HeartbeatInterval, HeartbeatTimeout, ReconnectDelay, ReconnectMaxDelay, AnthropicApiKey,
+        ExecutorMode, BackendUrl, AuthToken, AuthTokenFile, Home, WorkspaceRoot, LogDirectory, LogFile, LogMaxSize, LogBackupCount,
+        LogLevel, HeartbeatInterval, HeartbeatTimeout, ReconnectDelay, ReconnectMaxDelay, AnthropicApiKey, AnthropicBaseUrl,
+        AgentEnvAllow, GitTokenAesKey, GitTokenAesIv,
         SkillClearCache, MaxConcurrentTasks, ProgressInterval, ResultProtocol, GracefulShutdownTimeout, ClaudeCli, PermissionMode,
         AgentIdleTimeout, AgentMaxRetries, AgentApiTimeout, GitTimeout, WorkspaceRetentionDays,
+        TrustRepositorySettings, AgentSandbox,
     ];
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);

@@ -9,10 +9,12 @@ public static class PrivateFile
 {
     public const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Opens <paramref name="path"/> for writing, emptied and owner-only; creates its directory.</summary>
+    /// <summary>Opens <paramref name="path"/> for writing, emptied and owner-only; creates its directory. A symbolic link
+    /// at <paramref name="path"/> is replaced by the file, never written through (an agent could plant one).</summary>
     public static FileStream Create(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (new FileInfo(path).LinkTarget is not null) File.Delete(path);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (OperatingSystem.IsWindows()) return new FileStream(path, options);
 

@@ -15,12 +15,14 @@ public sealed class SecretMasker
     private readonly Lock _gate = new();
     private string[] _secrets = [];
 
-    /// <summary>A masker that knows the secrets among the options (the token and the API key).</summary>
+    /// <summary>A masker that knows the secrets among the options (the token, the API key, the AES key and IV).</summary>
     public static SecretMasker For(ExecutorOptions options)
     {
         var masker = new SecretMasker();
         masker.Register(options.AuthToken);
         masker.Register(options.AnthropicApiKey);
+        masker.Register(options.GitTokenAesKey);
+        masker.Register(options.GitTokenAesIv);
         return masker;
     }
 

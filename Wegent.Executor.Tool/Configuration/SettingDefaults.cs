@@ -26,4 +26,5 @@ public static class SettingDefaults
     public const double AgentApiTimeoutSeconds = 600;
     public const double GitTimeoutSeconds = 600;
     public const int WorkspaceRetentionDays = 14;
+    public const string AgentSandbox = "none";
 }

@@ -82,6 +82,24 @@ internal static class SettingParser
         raw.Setting.Choices.FirstOrDefault(choice => string.Equals(choice, raw.Value, StringComparison.OrdinalIgnoreCase))
         ?? throw raw.Invalid($"one of {string.Join(", ", raw.Setting.Choices)}");
 
+    /// <summary>An absolute http(s) URL.</summary>
+    public static string HttpUrl(RawSetting raw) =>
+        Uri.TryCreate(raw.Value, UriKind.Absolute, out var url) && url.Host.Length > 0 && url.Scheme is "http" or "https"
+            ? raw.Value
+            : throw raw.Invalid($"an http(s) URL (e.g. {raw.Setting.DefaultText})");
+
+    /// <summary>Comma-separated environment variable names.</summary>
+    public static IReadOnlySet<string> VariableNames(RawSetting raw)
+    {
+        var names = raw.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return names.All(IsVariableName)
+            ? names.ToHashSet(StringComparer.Ordinal)
+            : throw raw.Invalid("comma-separated variable names (letters, digits and _; e.g. MY_PROXY_KEY,AWS_REGION)");
+    }
+
+    private static bool IsVariableName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
     /// <summary>An absolute path; a leading <c>~</c> is the user's home.</summary>
     public static string Path(RawSetting raw, string? userHome)
     {

@@ -7,21 +7,34 @@ internal sealed class SettingSources(
     IReadOnlyDictionary<string, ConfigEnvEntry> configFile,
     string configFilePath)
 {
-    public RawSetting? Find(SettingDefinition setting)
+    public RawSetting? Find(SettingDefinition setting) => FindFirst(setting);
+
+    /// <summary>The first of <paramref name="settings"/> given in the most important source (command line, then
+    /// environment, then config.env): for two settings that say the same thing in different ways.</summary>
+    public RawSetting? FindFirst(params SettingDefinition[] settings)
     {
-        if (commandLine.TryGetValue(setting.EnvironmentVariable, out var fromCommandLine) && !string.IsNullOrWhiteSpace(fromCommandLine))
+        foreach (var setting in settings)
         {
-            return new RawSetting(setting, fromCommandLine.Trim(), setting.OptionName);
+            if (commandLine.TryGetValue(setting.EnvironmentVariable, out var fromCommandLine) && !string.IsNullOrWhiteSpace(fromCommandLine))
+            {
+                return new RawSetting(setting, fromCommandLine.Trim(), setting.OptionName);
+            }
         }
 
-        if (environment.TryGetValue(setting.EnvironmentVariable, out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment))
+        foreach (var setting in settings)
         {
-            return new RawSetting(setting, fromEnvironment.Trim(), null);
+            if (environment.TryGetValue(setting.EnvironmentVariable, out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                return new RawSetting(setting, fromEnvironment.Trim(), null);
+            }
         }
 
-        if (configFile.TryGetValue(setting.EnvironmentVariable, out var entry) && !string.IsNullOrWhiteSpace(entry.Value))
+        foreach (var setting in settings)
         {
-            return new RawSetting(setting, entry.Value.Trim(), $"{configFilePath} line {entry.LineNumber}");
+            if (configFile.TryGetValue(setting.EnvironmentVariable, out var entry) && !string.IsNullOrWhiteSpace(entry.Value))
+            {
+                return new RawSetting(setting, entry.Value.Trim(), $"{configFilePath} line {entry.LineNumber}");
+            }
         }
 
         return null;

@@ -149,7 +149,7 @@ public sealed class ExecutorSession : IBackendChannel
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     failuresInARow++;
-                    if (failuresInARow == 1) _logger.Error("{Help}", _settings.ConnectionFailureHelp(ex.Message));
+                    if (failuresInARow == 1) _logger.Error("{Help}", new MultilineText(_settings.ConnectionFailureHelp(ex.Message)));
                     else _logger.Error("Failed to connect to Backend WebSocket: {Error}", ex.Message);
                 }
             }

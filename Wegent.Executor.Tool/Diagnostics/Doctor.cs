@@ -46,6 +46,7 @@ public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan netw
 
         results.Add(await ClaudeCliAsync(input.ClaudeCli, input.PathVariable, cancellationToken).ConfigureAwait(false));
         results.Add(await GitAsync(input.PathVariable, cancellationToken).ConfigureAwait(false));
+        if (options is { AgentSandbox: "bwrap" }) results.Add(Sandbox(input.PathVariable));
         if (options is null)
         {
             results.Add(DoctorCheckResult.Fail("Directories writable", NeedsConfiguration, FixConfigurationFirst));
@@ -148,6 +149,15 @@ public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan netw
             : DoctorCheckResult.Fail(title, error!, "install git (tasks with a repository clone it)");
     }
 
+    private static DoctorCheckResult Sandbox(string? pathVariable)
+    {
+        const string title = "Agent sandbox";
+        return BubblewrapSandbox.Find([], pathVariable) is { } sandbox
+            ? DoctorCheckResult.Pass(title, $"bubblewrap ({sandbox.Executable})")
+            : DoctorCheckResult.Fail(title, $"LOCAL_AGENT_SANDBOX is bwrap but '{BubblewrapSandbox.Command}' is not on PATH",
+                "install bubblewrap (Debian/Ubuntu: apt install bubblewrap), or set LOCAL_AGENT_SANDBOX=none");
+    }
+
     private static DoctorCheckResult DirectoriesWritable(ExecutorOptions options)
     {
         const string title = "Directories writable";
@@ -156,7 +166,7 @@ public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan netw
         {
             try
             {
-                Directory.CreateDirectory(directory);
+                ExecutorDirectories.CreatePrivate(directory);
                 var probe = Path.Combine(directory, $".doctor-{Environment.ProcessId}.tmp");
                 File.WriteAllText(probe, "");
                 File.Delete(probe);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Wegent.Executor.Agents;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Diagnostics;
 
@@ -14,16 +15,9 @@ internal static class ToolVersionProbe
         var path = ClaudeCliLocator.Resolve(command, pathVariable);
         if (path is null) return (null, null, $"'{command}' not found{(command.Contains('/') ? "" : " on PATH")}");
 
-        var start = new ProcessStartInfo(path, ["--version"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
         try
         {
-            using var process = Process.Start(start);
+            using var process = Process.Start(ChildProcess.StartInfo(path, ["--version"]));
             if (process is null) return (path, null, "could not be started");
             process.StandardInput.Close();
             var output = process.StandardOutput.ReadToEndAsync(cancellationToken);

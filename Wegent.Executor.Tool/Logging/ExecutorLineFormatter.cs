@@ -1,7 +1,7 @@
 using System.Globalization;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Formatting.Display;
+using Serilog.Parsing;
 
 namespace Wegent.Executor.Logging;
 
@@ -14,7 +14,6 @@ public sealed class ExecutorLineFormatter(bool includeCaller) : ITextFormatter
     private const string DefaultComponent = "executor";
     private const string Separator = " - ";
 
-    private readonly MessageTemplateTextFormatter _messageAndException = new("{Message:l}{NewLine}{Exception}", CultureInfo.InvariantCulture);
 
     public void Format(LogEvent logEvent, TextWriter output)
     {
@@ -32,7 +31,41 @@ public sealed class ExecutorLineFormatter(bool includeCaller) : ITextFormatter
 
         output.Write(LevelName(logEvent.Level));
         output.Write(Separator);
-        _messageAndException.Format(logEvent, output);
+        WriteMessage(logEvent, output);
+        output.WriteLine();
+        if (logEvent.Exception is { } exception) output.WriteLine(exception);
+    }
+
+    /// <summary>The message with its values as plain text (no quotes around strings), each value's control characters
+    /// escaped (<see cref="LogText"/>) unless it is a <see cref="MultilineText"/> block.</summary>
+    private static void WriteMessage(LogEvent logEvent, TextWriter output)
+    {
+        foreach (var token in logEvent.MessageTemplate.Tokens)
+        {
+            if (token is not PropertyToken property || !logEvent.Properties.TryGetValue(property.PropertyName, out var value))
+            {
+                token.Render(logEvent.Properties, output, CultureInfo.InvariantCulture);
+                continue;
+            }
+
+            switch (value)
+            {
+                case ScalarValue { Value: MultilineText block }:
+                    output.Write(block.Text);
+                    break;
+                case ScalarValue { Value: string text }:
+                    output.Write(LogText.Escape(text));
+                    break;
+                default:
+                    using (var rendered = new StringWriter(CultureInfo.InvariantCulture))
+                    {
+                        property.Render(logEvent.Properties, rendered, CultureInfo.InvariantCulture);
+                        output.Write(LogText.Escape(rendered.ToString()));
+                    }
+
+                    break;
+            }
+        }
     }
 
     /// <summary>Level names as Python's logging prints them.</summary>

@@ -19,12 +19,13 @@ public static class LoggingSetup
         // stdout: service managers capture it by default, and stderr stays for the one-line fatal errors of the CLI.
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(MinimumLevel(options))
+            .Destructure.AsScalar<MultilineText>()
             .WriteTo.Console(new MaskingFormatter(new ExecutorLineFormatter(includeCaller: false), masker));
 
         string? failure = null;
         try
         {
-            Directory.CreateDirectory(options.LogDirectory);
+            ExecutorDirectories.CreatePrivate(options.LogDirectory);
             configuration.WriteTo.Sink(new RotatingFileSink(
                 options.LogFilePath,
                 new MaskingFormatter(new ExecutorLineFormatter(includeCaller: true), masker),

@@ -109,7 +109,13 @@ public sealed class RotatingFileSink : ILogEventSink, IDisposable
 
     public static string BackupPath(string path, int number) => $"{path}.{number.ToString(CultureInfo.InvariantCulture)}";
 
-    private FileStream Open() => new(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+    /// <summary>Owner-only when created: task titles, repository URLs and errors in the log are the user's business.</summary>
+    private FileStream Open()
+    {
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = Configuration.PrivateFile.OwnerReadWrite;
+        return new FileStream(_path, options);
+    }
 
     private void Rotate()
     {

@@ -39,7 +39,7 @@ public static class Troubleshooting
 
     private static string Block(string heading, string? reason, params string[] checks)
     {
-        var lines = new List<string> { reason is null ? heading : $"{heading}: {reason}", "Check:" };
+        var lines = new List<string> { reason is null ? heading : $"{heading}: {LogText.Escape(reason)}", "Check:" };
         lines.AddRange(checks.Select((check, index) => $"{index + 1}. {check}"));
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }

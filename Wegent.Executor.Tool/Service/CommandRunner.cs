@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Service;
 
@@ -16,18 +17,10 @@ public sealed class ProcessCommandRunner : ICommandRunner
 {
     public async Task<CommandResult?> RunAsync(string fileName, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         Process? process;
         try
         {
-            process = Process.Start(start);
+            process = Process.Start(ChildProcess.StartInfo(fileName, arguments));
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -30,8 +30,8 @@ public static class SystemdUserUnit
         text.AppendLine("ExecStart=" + string.Join(' ', service.Command.Select(word => Quote(word.Replace("$", "$$", StringComparison.Ordinal)))));
         text.AppendLine("Environment=" + Quote($"{KnownSettings.Home.EnvironmentVariable}={service.Home}"));
         text.AppendLine("Environment=" + Quote($"PATH={service.PathVariable}"));
-        // The executor reads config.env itself too; loading it here also exposes its values to tools the agent runs.
-        text.AppendLine("EnvironmentFile=-" + HomeRelative(Path.Combine(service.Home, ConfigEnvFile.FileName), service.UserHome));
+        // No EnvironmentFile=config.env: the executor reads config.env itself, and values loaded into its environment
+        // would sit in /proc/<pid>/environ and pass to every program it starts.
         text.AppendLine("Restart=on-failure");
         text.AppendLine("RestartSec=" + Seconds(RestartDelay));
         text.AppendLine($"RestartPreventExitStatus={ExitCodes.BadConfiguration} {ExitCodes.RefusedByBackend}");
@@ -43,15 +43,6 @@ public static class SystemdUserUnit
         text.AppendLine("[Install]");
         text.AppendLine("WantedBy=default.target");
         return text.ToString();
-    }
-
-    /// <summary>%h is systemd's home specifier: the unit names the file as the user would (%h/.wegent-executor/config.env).</summary>
-    private static string HomeRelative(string path, string userHome)
-    {
-        var relative = Path.GetRelativePath(userHome, path);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)
-            ? EscapeSpecifiers(path)
-            : "%h/" + EscapeSpecifiers(relative);
     }
 
     /// <summary>A double-quoted word: backslash and quote escaped, % doubled (systemd specifiers).</summary>

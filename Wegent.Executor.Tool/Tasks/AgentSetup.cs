@@ -29,8 +29,11 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
     public AgentRequest Create(TaskRequest request, PreparedWorkspace workspace)
     {
         var configDirectory = layout.AgentConfigDirectory(request.TaskId);
-        var environment = AgentEnvironment.Build(request.Bot, settings.ExecutorVariable, settings.FallbackApiKey);
-        var agentSettings = new JsonObject { ["env"] = new JsonObject(environment.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))) };
+        var environment = AgentEnvironment.Build(request.Bot, request.ModelConfig, settings);
+        var agentSettings = new JsonObject
+        {
+            ["env"] = new JsonObject(environment.Where(kv => kv.Value is not null).Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+        };
         PrivateFile.Write(Path.Combine(configDirectory, "settings.json"), agentSettings.ToJsonString());
         var mcpConfigPath = WriteMcpConfig(request, configDirectory);
         SubAgents.Write(request.Raw, configDirectory);
@@ -41,8 +44,9 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
             SubtaskId = request.SubtaskId,
             Prompt = workspace.Prompt ?? request.Prompt,
             WorkingDirectory = workspace.WorkingDirectory,
+            TaskDirectory = workspace.TaskDirectory,
             ConfigDirectory = configDirectory,
-            Environment = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value),
+            Environment = environment,
             SystemPrompt = request.SystemPrompt,
             McpConfigPath = mcpConfigPath,
             ResumeSessionId = request.NewSession ? null : layout.ReadSessionId(request.TaskId),
@@ -68,9 +72,18 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
 
 public sealed record AgentSetupSettings
 {
-    /// <summary>The executor's own key, used when a task brings no credential.</summary>
+    /// <summary>The device owner's key (ANTHROPIC_API_KEY), used when a task brings no credential and only towards
+    /// <see cref="OwnerBaseUrl"/>.</summary>
     public string? FallbackApiKey { get; init; }
 
-    /// <summary>Reads the executor's environment, for <c>${NAME}</c> values in a task's model settings.</summary>
+    /// <summary>The owner's model endpoint (the ANTHROPIC_BASE_URL setting); null: Anthropic's API.</summary>
+    public string? OwnerBaseUrl { get; init; }
+
+    /// <summary>Names of the executor's environment variables a task may use as <c>${NAME}</c> besides ANTHROPIC_* and
+    /// CLAUDE_* (LOCAL_AGENT_ENV_ALLOW).</summary>
+    public IReadOnlySet<string> AllowedVariables { get; init; } = new HashSet<string>();
+
+    /// <summary>Reads the executor's environment, for <c>${NAME}</c> values in a task's model settings and the AES key of
+    /// encrypted secrets.</summary>
     public Func<string, string?> ExecutorVariable { get; init; } = Environment.GetEnvironmentVariable;
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Agents;
+using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Reporting;
 using Wegent.Executor.Telemetry;
@@ -93,7 +94,7 @@ public sealed class TaskRunner
         if (tracker.SessionId is { } sessionId) TrySaveSessionId(request.TaskId, sessionId);
         if (outcome.Status == AgentOutcomeStatus.Failed && !tracker.HasText)
         {
-            _logger.Error("{Troubleshooting}", _settings.AgentFailureHelp(outcome.ErrorMessage));
+            _logger.Error("{Troubleshooting}", new MultilineText(_settings.AgentFailureHelp(outcome.ErrorMessage)));
         }
 
         Report(tracker, outcome, control.Reason);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Workspace;
 
@@ -36,26 +37,21 @@ public sealed class GitCommand(string executable = GitCommand.DefaultExecutable)
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in Quiet.Concat(environment ?? new Dictionary<string, string?>()))
-        {
-            if (value is null) start.Environment.Remove(key);
-            else start.Environment[key] = value;
-        }
-
-        using var process = new Process { StartInfo = start };
+        using var process = new Process();
         try
         {
+            var start = ChildProcess.StartInfo(executable, arguments);
+            start.WorkingDirectory = workingDirectory;
+            start.StandardOutputEncoding = Encoding.UTF8;
+            start.StandardErrorEncoding = Encoding.UTF8;
+            foreach (var (key, value) in Quiet.Concat(environment ?? new Dictionary<string, string?>()))
+            {
+                if (value is null) start.Environment.Remove(key);
+                else start.Environment[key] = value;
+            }
+
+            ChildProcess.RemoveSecrets(start.Environment);
+            process.StartInfo = start;
             process.Start();
         }
         catch (System.ComponentModel.Win32Exception ex)

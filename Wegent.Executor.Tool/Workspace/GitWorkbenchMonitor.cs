@@ -62,7 +62,8 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the periodic refreshes and reads the checkout one last time (bounded), for the final result.</summary>
+    /// <summary>Stops the periodic refreshes and reads the checkout one last time, for the final result. Bounded in time
+    /// as a whole, whatever the checkout holds, so the final report always goes out.</summary>
     public async Task FinishAsync()
     {
         Task running;
@@ -74,9 +75,21 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
             running = _running;
         }
 
-        await running.ConfigureAwait(false);
-        using var timeout = new CancellationTokenSource(FinalRefreshTimeout);
-        await RefreshAsync(timeout.Token).ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(FinalRefreshTimeout, _time);
+        var final = Task.Run(async () =>
+        {
+            await running.ConfigureAwait(false);
+            await RefreshAsync(timeout.Token).ConfigureAwait(false);
+        }, CancellationToken.None);
+        try
+        {
+            await final.WaitAsync(FinalRefreshTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.Warning("Reading the changes in {Directory} took longer than {Seconds:0} s; the final result goes without the newest ones",
+                _checkout, FinalRefreshTimeout.TotalSeconds);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -90,8 +103,8 @@ public sealed class GitWorkbenchMonitor : IAsyncDisposable
             running = _running;
         }
 
-        await running.ConfigureAwait(false);
-        _stop.Dispose();
+        // A refresh stuck beyond FinishAsync's bound is left to end on its own (its git commands have a timeout).
+        if (running.IsCompleted) _stop.Dispose();
     }
 
     private void StartRefresh()

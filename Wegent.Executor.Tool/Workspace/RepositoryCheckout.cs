@@ -4,8 +4,10 @@ using Wegent.Executor.Configuration;
 
 namespace Wegent.Executor.Workspace;
 
-/// <summary>Puts a task's repository at <c>{task_dir}/{repo_name}</c>: cloned once (into a temporary folder, moved
-/// into place only when complete), then reused as it is by follow-ups.</summary>
+/// <summary>Puts a task's repository at <c>{task_dir}/repo/{repo_name}</c>, apart from the executor's own folders (a
+/// repository named <c>.claude</c> once landed on the agent's config): cloned once (into a temporary folder, moved into
+/// place only when complete), then reused as it is by follow-ups. A checkout an older version made at
+/// <c>{task_dir}/{repo_name}</c> is reused too, unless it landed on the executor's <c>.claude</c> or <c>attachments</c>.</summary>
 public sealed class RepositoryCheckout(GitCommand git, TimeSpan timeout, ILogger logger)
 {
     /// <summary>Where the commit the task started from is kept, so follow-ups diff against the same base.</summary>
@@ -15,14 +17,19 @@ public sealed class RepositoryCheckout(GitCommand git, TimeSpan timeout, ILogger
     /// <exception cref="WorkspaceException">The clone failed; the message (token masked) is for the user.</exception>
     public async Task<string> EnsureAsync(string taskDirectory, RepositoryUrl url, string? branch, GitIdentity identity, CancellationToken cancellationToken)
     {
-        var checkout = Path.Combine(taskDirectory, url.Name);
-        if (Directory.Exists(Path.Combine(checkout, ".git")))
+        var repositories = Path.Combine(taskDirectory, WorkspaceLayout.RepositoriesFolderName);
+        var checkout = Path.Combine(repositories, url.Name);
+        foreach (var existing in (string[])[checkout, Path.Combine(taskDirectory, url.Name)])
         {
-            logger.Information("Reusing the checkout of {Repository} in {Directory}", url.Name, checkout);
-            return checkout;
+            // Older versions checked out beside .claude/ and attachments/, and a repository of either name over them.
+            if (IsCheckout(existing) && (existing == checkout || url.Name is not (WorkspaceLayout.AgentConfigFolderName or WorkspaceLayout.AttachmentsFolderName)))
+            {
+                logger.Information("Reusing the checkout of {Repository} in {Directory}", url.Name, existing);
+                return existing;
+            }
         }
 
-        if (Path.Exists(checkout))
+        if (Path.Exists(checkout) || WorkspaceLayout.IsLink(checkout))
         {
             throw new WorkspaceException($"{checkout} exists but is not a git checkout; remove it or start a new task.");
         }
@@ -36,7 +43,8 @@ public sealed class RepositoryCheckout(GitCommand git, TimeSpan timeout, ILogger
         var token = identity.Token ?? url.EmbeddedPassword;
         masker.Register(token);
         var environment = CredentialEnvironment(url, identity, token);
-        var staging = Path.Combine(taskDirectory, $".clone-{url.Name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(repositories);
+        var staging = Path.Combine(repositories, $".clone-{url.Name}-{Guid.NewGuid():N}");
         string[] arguments = branch is null
             ? ["clone", "--no-recurse-submodules", "--", url.CloneUrl, staging]
             : ["clone", "--no-recurse-submodules", "--branch=" + branch, "--single-branch", "--", url.CloneUrl, staging];
@@ -54,11 +62,16 @@ public sealed class RepositoryCheckout(GitCommand git, TimeSpan timeout, ILogger
         finally
         {
             DeleteQuietly(staging);
+            if (!Directory.Exists(checkout) && !Directory.EnumerateFileSystemEntries(repositories).Any()) DeleteQuietly(repositories);
         }
 
         logger.Information("Cloned {Repository}", url.Name);
         return checkout;
     }
+
+    /// <summary>A real folder (not a link) with a <c>.git</c> directory.</summary>
+    private static bool IsCheckout(string directory) =>
+        !WorkspaceLayout.IsLink(directory) && Directory.Exists(Path.Combine(directory, ".git")) && !WorkspaceLayout.IsLink(Path.Combine(directory, ".git"));
 
     private static Dictionary<string, string?>? CredentialEnvironment(RepositoryUrl url, GitIdentity identity, string? token)
     {

@@ -33,8 +33,7 @@ public sealed class TaskDirectoryPreparer(WorkspaceLayout layout) : IWorkspacePr
 {
     public Task<PreparedWorkspace> PrepareAsync(TaskRequest request, CancellationToken cancellationToken)
     {
-        var taskDirectory = layout.TaskDirectory(request.TaskId);
-        Directory.CreateDirectory(taskDirectory);
+        var taskDirectory = layout.PrepareTaskDirectory(request.TaskId);
         return Task.FromResult(new PreparedWorkspace { TaskDirectory = taskDirectory, WorkingDirectory = taskDirectory });
     }
 }

@@ -33,9 +33,8 @@ public sealed class TaskWorkspacePreparer(
 {
     public async Task<PreparedWorkspace> PrepareAsync(TaskRequest request, CancellationToken cancellationToken)
     {
-        var taskDirectory = layout.TaskDirectory(request.TaskId);
         var repository = request.GitUrl is { } gitUrl ? RepositoryUrl.Parse(gitUrl) : null;
-        Directory.CreateDirectory(taskDirectory);
+        var taskDirectory = layout.PrepareTaskDirectory(request.TaskId);
 
         string? checkout = null;
         if (repository is not null)
