@@ -135,7 +135,7 @@ public sealed class TaskWorkspacePreparerTests : IAsyncLifetime
         var prepared = await Preparer().PrepareAsync(request, CancellationToken.None);
 
         var attachments = Path.Combine(Root, "7", "attachments", "70");
-        Assert.Equal(Path.Combine(Root, "7", "hello"), prepared.RepositoryDirectory);
+        Assert.Equal(Path.Combine(Root, "7", "repo", "hello"), prepared.RepositoryDirectory);
         Assert.StartsWith($"[Attachment: spec.md | ID: 55 | Local File Path: {Path.Combine(attachments, "spec.md")}]\n\n[Image 1: {Path.Combine(attachments, "image-1.png")}]\n\n"
             + "Implement the spec as drawn.\n\nThe user attached an image", prepared.Prompt, StringComparison.Ordinal);
     }
