@@ -8,12 +8,13 @@ namespace Wegent.E2E;
 [Trait("Category", "Chaos")]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    /// <summary>Responses-API generation: the stored answer is the agent's text, no delta is stored twice (a delta whose
-    /// fate an outage hid is given up, the terminal event carries the whole text), and the terminal event arrives once, or
-    /// again only when an outage swallowed its ack (the same result, rewritten). January generation: every snapshot
-    /// extends what the user saw, and the answer arrives whole.</summary>
+    /// <summary>Against the generation a user meets today (Responses-API): the stored answer is the agent's text, no delta
+    /// is stored twice (a delta whose fate an outage hid is given up, the terminal event carries the whole text), and the
+    /// terminal event arrives once, or again only when an outage swallowed its ack (the same result, rewritten). The
+    /// January generation meets one kill in the task tests; its ten-kill run (a minute more, passing) is left to
+    /// WEGENT_CHAOS_LEGACY=1, to keep the suite within its 20 minutes.</summary>
     [E2ETheory]
-    [MemberData(nameof(BackendGenerations.Both), MemberType = typeof(BackendGenerations))]
+    [MemberData(nameof(Generations))]
     public async Task Ten_backend_kills_during_one_streaming_task_lose_nothing(BackendGeneration generation)
     {
         const int Kills = 10;
@@ -57,6 +58,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(executor.Home, "outbox")));
         Assert.False(executor.Process.HasExited);
     }
+
+    public static TheoryData<BackendGeneration> Generations =>
+        Environment.GetEnvironmentVariable("WEGENT_CHAOS_LEGACY") == "1" ? BackendGenerations.Both : new() { BackendGeneration.Responses };
 
     /// <summary>Where the recorded deltas skip text: each a delta whose fate an outage hid, given up.</summary>
     private static IEnumerable<(int Offset, int Length)> Gaps(RecordedTask recorded, long subtaskId)
