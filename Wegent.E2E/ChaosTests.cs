@@ -8,11 +8,17 @@ namespace Wegent.E2E;
 [Trait("Category", "Chaos")]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    [E2EFact]
-    public async Task Ten_backend_kills_during_one_streaming_task_lose_nothing()
+    /// <summary>Against the generation a user meets today (Responses-API): the stored answer is the agent's text, no delta
+    /// is stored twice (a delta whose fate an outage hid is given up, the terminal event carries the whole text), and the
+    /// terminal event arrives once, or again only when an outage swallowed its ack (the same result, rewritten). The
+    /// January generation meets one kill in the task tests; its ten-kill run (a minute more, passing) is left to
+    /// WEGENT_CHAOS_LEGACY=1, to keep the suite within its 20 minutes.</summary>
+    [E2ETheory]
+    [MemberData(nameof(Generations))]
+    public async Task Ten_backend_kills_during_one_streaming_task_lose_nothing(BackendGeneration generation)
     {
         const int Kills = 10;
-        await using var backend = await DevBackend.StartAsync();
+        await using var backend = await DevBackend.StartAsync(generation);
         await using var executor = ExecutorProcess.Start(backend);
         await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
         var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "stream for a while", ["scenario"] = "slow:60" });
@@ -31,13 +37,41 @@ public sealed class ChaosTests(ITestOutputHelper output)
 
         var subtask = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["status"]?.GetValue<string>() == "COMPLETED", "completed", TimeSpan.FromSeconds(120));
         var value = subtask["result"]!["value"]!.GetValue<string>();
-        Assert.Equal(value, subtask["streamed_text"]!.GetValue<string>());
-        Assert.Contains("slow-0001", value, StringComparison.Ordinal);
-        var completes = subtask["complete_count"]!.GetValue<int>();
-        output.WriteLine($"task:complete received {completes} time(s); answer {value.Length} characters");
-        Assert.InRange(completes, 1, Kills + 1);
+        var terminals = subtask["complete_count"]!.GetValue<int>();
+        var recorded = await RecordedTask.ReadAsync(backend.Api, taskId);
+        output.WriteLine($"{generation}, {Kills} backend kills mid-stream: {recorded.Sequence(subtaskId, backend.Kills)}");
+        output.WriteLine($"terminal events received {terminals} time(s); answer {value.Length} characters, {subtask["streamed_text"]!.GetValue<string>().Length} streamed");
+        Assert.Equal(ScriptedAnswers.Slow(60), value);
+        if (generation == BackendGeneration.Responses)
+        {
+            output.WriteLine("text missing from the stream (code points, where): " + string.Join(", ", Gaps(recorded, subtaskId).Select(g => $"{g.Length} at {g.Offset}")));
+            Assert.Equal(terminals, RecordedAssert.ResponsesAcrossOutages(recorded, subtaskId, value));
+        }
+        else
+        {
+            Assert.Equal(value, subtask["streamed_text"]!.GetValue<string>());
+            RecordedAssert.NoNotes(recorded, "subtask_failed_by_disconnect");
+        }
+
+        Assert.InRange(terminals, 1, Kills + 1);
+
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(executor.Home, "outbox")));
         Assert.False(executor.Process.HasExited);
+    }
+
+    public static TheoryData<BackendGeneration> Generations =>
+        Environment.GetEnvironmentVariable("WEGENT_CHAOS_LEGACY") == "1" ? BackendGenerations.Both : new() { BackendGeneration.Responses };
+
+    /// <summary>Where the recorded deltas skip text: each a delta whose fate an outage hid, given up.</summary>
+    private static IEnumerable<(int Offset, int Length)> Gaps(RecordedTask recorded, long subtaskId)
+    {
+        var expected = 0;
+        foreach (var delta in recorded.Received(subtaskId).Where(e => e.Name == RecordedAssert.TextDelta).Select(e => e.Data))
+        {
+            var offset = delta["offset"]!.GetValue<int>();
+            if (offset > expected) yield return (expected, offset - expected);
+            expected = offset + RecordedAssert.CodePoints(delta["delta"]!.GetValue<string>());
+        }
     }
 
     [E2EFact]

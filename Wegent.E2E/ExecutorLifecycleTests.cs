@@ -3,13 +3,17 @@ using Wegent.E2E.Infrastructure;
 
 namespace Wegent.E2E;
 
-/// <summary>Connection, registration, refusal and shutdown of the real executor against the real dev backend.</summary>
+/// <summary>Connection, registration, refusal and shutdown of the real executor against the real dev backend, in the
+/// generation a user meets today (Responses-API); registration against both.</summary>
 public sealed class ExecutorLifecycleTests
 {
-    [E2EFact]
-    public async Task Registers_with_the_backend_and_stays_online()
+    /// <summary>The January backend checks little of the registration and heartbeat; the newer one checks both strictly
+    /// (a bad runtime capacity fails the whole heartbeat): both must accept what the executor sends.</summary>
+    [E2ETheory]
+    [MemberData(nameof(BackendGenerations.Both), MemberType = typeof(BackendGenerations))]
+    public async Task Registers_with_the_backend_and_stays_online(BackendGeneration generation)
     {
-        await using var backend = await DevBackend.StartAsync();
+        await using var backend = await DevBackend.StartAsync(generation);
         await using var executor = ExecutorProcess.Start(backend);
 
         var device = await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId
@@ -81,7 +85,7 @@ public sealed class ExecutorLifecycleTests
         await using var backend = await DevBackend.StartAsync();
         await using var executor = ExecutorProcess.Start(backend);
         await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
-        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Sleep", ["scenario"] = "bash:sleep 600" });
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Sleep", ["scenario"] = ScriptedAnswers.LongBashStep });
         var taskDirectory = Path.Combine(executor.Workspace, taskId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
 
@@ -93,33 +97,6 @@ public sealed class ExecutorLifecycleTests
         var subtask = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId,
             s => s["error_message"]?.GetValue<string>()?.Contains("executor restarted", StringComparison.Ordinal) == true, "reported as interrupted");
         Assert.Equal("FAILED", subtask["status"]!.GetValue<string>());
-    }
-
-    /// <summary>The task finishes while the backend is down, so its final result can only wait in the outbox; the executor
-    /// is then killed too, and only the restarted executor can deliver it (nothing of it was ever sent before).</summary>
-    [E2EFact]
-    public async Task A_final_result_waiting_in_the_outbox_when_the_executor_is_killed_is_delivered_after_the_restart()
-    {
-        await using var backend = await DevBackend.StartAsync();
-        await using var executor = ExecutorProcess.Start(backend);
-        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
-        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Stream slowly", ["scenario"] = "slow:5" });
-        await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["streamed_text"]?.GetValue<string>() is { Length: > 0 }, "streaming");
-        var entry = Path.Combine(executor.Home, "outbox", $"subtask-{subtaskId}.json");
-
-        await backend.KillBackendAsync();
-        await Eventually.TrueAsync(() => File.Exists(entry), "the final result in the outbox");
-        executor.Process.Signal(PosixSignalKind.Kill);
-        await executor.Process.WaitForExitAsync();
-        await backend.StartBackendAsync();
-        Assert.True(File.Exists(entry), "the outbox entry survives the kill");
-        Assert.Equal(0, (await backend.Api.SubtaskAsync(taskId, subtaskId))["complete_count"]!.GetValue<int>());
-
-        executor.Launch();
-        var final = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["status"]?.GetValue<string>() == "COMPLETED", "completed by the restarted executor");
-        Assert.Equal(1, final["complete_count"]!.GetValue<int>());
-        Assert.Contains("slow-0001", final["result"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
-        await Eventually.TrueAsync(() => !File.Exists(entry), "the outbox entry removed once acknowledged");
     }
 
     [E2EFact]
@@ -139,5 +116,31 @@ public sealed class ExecutorLifecycleTests
         Assert.Equal("FAILED", subtask["status"]!.GetValue<string>());
         Assert.Contains("executor was stopped", subtask["error_message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(ProcessScan.RunningUnder(executor.Workspace));
+    }
+
+    [E2EFact]
+    public async Task A_malformed_payload_is_failed_and_the_executor_keeps_working()
+    {
+        await using var backend = await DevBackend.StartAsync();
+        await using var executor = ExecutorProcess.Start(backend);
+        await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered");
+
+        var (badTaskId, badSubtaskId) = await backend.Api.CreateTaskAsync(new JsonObject
+        {
+            ["prompt"] = "ignored",
+            ["payload_overrides"] = new JsonObject { ["prompt"] = 42 },
+        });
+        var failed = await backend.Api.WaitForFinalAsync(badTaskId, badSubtaskId);
+        await backend.Api.EmitAsync(executor.DeviceId, "task:execute", "not an object");
+        await backend.Api.EmitAsync(executor.DeviceId, "task:cancel", new JsonObject { ["subtask_id"] = "x" });
+
+        Assert.Equal("FAILED", failed["status"]!.GetValue<string>());
+        Assert.Contains("prompt is the number 42: expected a string", failed["error_message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "still there?", ["scenario"] = "echo" });
+        var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
+        Assert.Equal("COMPLETED", subtask["status"]!.GetValue<string>());
+        Assert.Equal(ScriptedAnswers.Echo("still there?"), subtask["result"]!["value"]!.GetValue<string>());
+        Assert.False(executor.Process.HasExited);
     }
 }

@@ -31,7 +31,9 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             var trap = Directory.CreateDirectory(Path.Combine(sandbox.FullName, "trap")).FullName;
             var before = Entries(sandbox.FullName);
 
-            await using var backend = await DevBackend.StartAsync();
+            // The January generation: the generated payloads have its shape (no model_config), so it is the backend that
+            // would send them, and its task:progress / task:complete are the answers counted below.
+            await using var backend = await DevBackend.StartAsync(BackendGeneration.Legacy);
             var targets = await UploadTargetsAsync(backend, trap);
             await using var executor = ExecutorProcess.Start(backend, new()
             {

@@ -18,6 +18,7 @@ public sealed class DevBackend : IAsyncDisposable
     private readonly DirectoryInfo _data = Directory.CreateTempSubdirectory("wegent-e2e-backend-");
     private readonly E2EAppHost _host;
     private readonly Func<ValueTask> _release;
+    private readonly List<DateTimeOffset> _kills = [];
     private ManagedProcess? _backend;
 
     private DevBackend(E2EAppHost host, Func<ValueTask> release, Dictionary<string, string?> extraSettings)
@@ -48,6 +49,12 @@ public sealed class DevBackend : IAsyncDisposable
 
     public ManagedProcess Process => _backend ?? throw new InvalidOperationException("The backend is not running.");
 
+    /// <summary>A backend of the given generation.</summary>
+    public static Task<DevBackend> StartAsync(BackendGeneration generation, Dictionary<string, string?>? settings = null) =>
+        StartAsync(new Dictionary<string, string?>(settings ?? []) { [generation.Setting().Key] = generation.Setting().Value });
+
+    /// <summary>A backend of the dev backend's default generation (what a user meets today: <see cref="BackendGeneration.Responses"/>)
+    /// unless <paramref name="settings"/> choose one.</summary>
     public static async Task<DevBackend> StartAsync(Dictionary<string, string?>? settings = null)
     {
         var (host, release) = await E2EAppHost.AcquireAsync();
@@ -98,10 +105,14 @@ public sealed class DevBackend : IAsyncDisposable
         _backend = ManagedProcess.Attach(new ResourceRunHandle(_host.Notifications, WegentAppModel.Backend, pid), WegentAppModel.Backend, _host.BackendLog, firstLine);
     }
 
+    /// <summary>When <see cref="KillBackendAsync"/> killed the backend, oldest first.</summary>
+    public IReadOnlyList<DateTimeOffset> Kills => _kills;
+
     /// <summary>SIGKILL: the backend gets no chance to close its sockets, like a crash.</summary>
     public async Task KillBackendAsync()
     {
         var backend = Process;
+        _kills.Add(DateTimeOffset.UtcNow);
         backend.Kill();
         await backend.WaitForExitAsync();
         await backend.DisposeAsync();

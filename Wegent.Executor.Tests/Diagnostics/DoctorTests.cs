@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Wegent.Executor.Agents;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Diagnostics;
@@ -91,11 +92,38 @@ public sealed class DoctorTests : IDisposable
         var missing = Line(await Run(new DoctorInput(null, "x", "claude-not-installed-here", _temp.Path)), "Claude Code CLI");
         var broken = Line(await Run(new DoctorInput(null, "x", FakeCli("boom", exitCode: 3), null)), "Claude Code CLI");
 
-        Assert.Equal($"✓ Claude Code CLI: 2.1.197 (Claude Code) ({cli})", found.Format());
+        Assert.True(found.Passed);
+        Assert.StartsWith($"! Claude Code CLI: 2.1.197 (Claude Code) ({cli}) — advice: ", found.Format(), StringComparison.Ordinal);
         Assert.False(missing.Passed);
         Assert.Contains("npm install -g @anthropic-ai/claude-code", missing.Fix, StringComparison.Ordinal);
         Assert.False(broken.Passed);
         Assert.Contains("exited 3", broken.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2.1.197 (Claude Code)", true)]
+    [InlineData("2.0.99 (Claude Code)", true)]
+    [InlineData(ClaudeCodeAgentOptions.NewestTestedCliVersion + " (Claude Code)", false)]
+    [InlineData("2.2.0 (Claude Code)", false)]
+    [InlineData("3.0 (Claude Code)", false)]
+    [InlineData("nightly-build (Claude Code)", false)]
+    public async Task A_CLI_older_than_the_newest_tested_one_passes_with_advice_to_update(string versionLine, bool advised)
+    {
+        var cli = FakeCli(versionLine);
+
+        var line = Line(await Run(new DoctorInput(null, "x", cli, null)), "Claude Code CLI");
+
+        Assert.True(line.Passed);
+        if (advised)
+        {
+            Assert.Equal($"! Claude Code CLI: {versionLine} ({cli}) — advice: older than {ClaudeCodeAgentOptions.NewestTestedCliVersion}, the newest Claude Code "
+                + $"this executor is tested with; tasks keep working; to update: npm install -g @anthropic-ai/claude-code@{ClaudeCodeAgentOptions.NewestTestedCliVersion}",
+                line.Format());
+        }
+        else
+        {
+            Assert.Equal($"✓ Claude Code CLI: {versionLine} ({cli})", line.Format());
+        }
     }
 
     [Fact]
@@ -178,5 +206,6 @@ public sealed class DoctorTests : IDisposable
     {
         Assert.Equal("✗ git: not found — fix: install git", DoctorCheckResult.Fail("git", "not found", "install git").Format());
         Assert.Equal("✓ git: 2.39", DoctorCheckResult.Pass("git", "2.39").Format());
+        Assert.Equal("! git: 2.39 — advice: update", DoctorCheckResult.Advise("git", "2.39", "update").Format());
     }
 }

@@ -5,8 +5,13 @@ public sealed record ClaudeCodeAgentOptions
 {
     public const string DefaultCliPath = "claude";
     public const string DefaultPermissionMode = "bypassPermissions";
-    /// <summary>The CLI version this executor is tested with (named in the "not found" message).</summary>
+    /// <summary>The CLI version this executor is tested with (named in the "not found" message; scripts/install-prerequisites
+    /// installs it).</summary>
     public const string PinnedCliVersion = "2.1.197";
+
+    /// <summary>The newest CLI version the task tests also run with (scripts/test's second pass; scripts/install-prerequisites
+    /// installs it beside the pinned one): users run the newest CLI, and the doctor advises updating an older one.</summary>
+    public const string NewestTestedCliVersion = "2.1.332";
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan DefaultInterruptGracePeriod = TimeSpan.FromSeconds(5);
     public static readonly TimeSpan DefaultResultExitGracePeriod = TimeSpan.FromSeconds(5);

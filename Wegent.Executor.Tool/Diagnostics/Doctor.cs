@@ -133,12 +133,23 @@ public sealed class Doctor(ISocketIoConnectionFactory connections, TimeSpan netw
     {
         const string title = "Claude Code CLI";
         var (path, version, error) = await ToolVersionProbe.ProbeAsync(cli, pathVariable, cancellationToken).ConfigureAwait(false);
-        return version is not null
-            ? DoctorCheckResult.Pass(title, $"{version} ({path})")
-            : DoctorCheckResult.Fail(title, error!, path is null
+        if (version is not null)
+        {
+            return IsOlderThanNewestTested(version)
+                ? DoctorCheckResult.Advise(title, $"{version} ({path})",
+                    $"older than {ClaudeCodeAgentOptions.NewestTestedCliVersion}, the newest Claude Code this executor is tested with; tasks keep working; "
+                    + $"to update: npm install -g @anthropic-ai/claude-code@{ClaudeCodeAgentOptions.NewestTestedCliVersion}")
+                : DoctorCheckResult.Pass(title, $"{version} ({path})");
+        }
+
+        return DoctorCheckResult.Fail(title, error!, path is null
                 ? $"npm install -g @anthropic-ai/claude-code@{ClaudeCodeAgentOptions.PinnedCliVersion}, or set WEGENT_CLAUDE_CLI"
                 : "reinstall the CLI or point WEGENT_CLAUDE_CLI at a working one");
     }
+
+    /// <summary>The version line starts with the version ("2.1.197 (Claude Code)"); one that does not is not judged.</summary>
+    internal static bool IsOlderThanNewestTested(string versionLine) =>
+        Version.TryParse(versionLine.Split(' ', 2)[0], out var installed) && installed < Version.Parse(ClaudeCodeAgentOptions.NewestTestedCliVersion);
 
     private static async Task<DoctorCheckResult> GitAsync(string? pathVariable, CancellationToken cancellationToken)
     {

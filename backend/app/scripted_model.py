@@ -19,7 +19,8 @@ from fastapi.responses import JSONResponse, StreamingResponse
 
 WRITE_FILE_CONTENT = 'print("Hello, World!")\n'
 WRITE_FILE_FINAL_TEXT = "I created hello.py, which prints Hello, World!"
-BASH_DEFAULT_COMMAND = "sleep 600"
+# Not a bare `sleep`: Claude Code 2.1.332 refuses a standalone sleep as a Bash command ("Blocked: standalone sleep").
+BASH_DEFAULT_COMMAND = "echo started; sleep 600"
 BASH_FINAL_TEXT = "The command finished."
 ECHO_PREFIX = "Echo: "
 HISTORY_PREFIX = "History: "

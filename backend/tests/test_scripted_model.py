@@ -111,7 +111,7 @@ class ScriptedModelServerTests(unittest.TestCase):
         self.assertEqual(events[1][1]["content_block"]["name"], "Bash")
         self.assertEqual(self.tool_input_of(events)["command"], "echo hi")
         self.assertEqual(self.tool_input_of(self.stream("bash:ls /tmp", fixture("first_turn")))["command"], "ls /tmp")
-        self.assertEqual(self.tool_input_of(self.stream("bash", fixture("first_turn")))["command"], "sleep 600")
+        self.assertEqual(self.tool_input_of(self.stream("bash", fixture("first_turn")))["command"], "echo started; sleep 600")
         self.assertEqual(self.text_of(self.stream("bash", fixture("after_tool_result"))), "The command finished.")
 
     def test_echo_repeats_the_prompt(self) -> None:
