@@ -38,6 +38,9 @@ public static class Prerequisites
         {
             if (check() is not { } problem) return Task.CompletedTask;
             started.Services.GetRequiredService<ResourceLoggerService>().GetLogger(started.Resource).LogError("Missing: {Problem}", problem);
+            // In the terminal too, where `dotnet run` was typed: the dashboard is not the only place a user looks.
+            started.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Prerequisites))
+                .LogError("{Resource} cannot start. Missing: {Problem}", started.Resource.Name, problem);
             throw new MissingPrerequisiteException(problem);
         });
         return resource;
