@@ -26,8 +26,8 @@ public static class Prerequisites
         : !Succeeds("uv", "--version") ? "uv is missing (the Wegent backend runs with `uv run`). Fix: pip install uv"
         : null;
 
-    public static Check ClaudeCli(string? path) => () =>
-        path is not null && File.Exists(path) ? null
+    public static Check ClaudeCli(Func<string?> find) => () =>
+        find() is var path && path is not null && File.Exists(path) ? null
             : $"The Claude Code CLI is missing{(path is null ? "" : $" at {path}")}. Fix: {InstallAll} (or set WEGENT_CLAUDE_CLI)";
 
     /// <summary>Runs <paramref name="check"/> before each start of the resource.</summary>

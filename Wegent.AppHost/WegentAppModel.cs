@@ -36,7 +36,7 @@ public static class WegentAppModel
             var home = Path.Combine(run, "executor-home");
             Directory.CreateDirectory(home);
             File.WriteAllText(Path.Combine(home, "device_id"), deviceId);
-            var settings = new ExecutorSettings(backend.Url, token, tokenValue, home, run, layout.ClaudeCli);
+            var settings = new ExecutorSettings(backend.Url, token, tokenValue, home, run, () => layout.ClaudeCli);
             var deviceCheck = options.UsesDevBackend ? new DeviceConnectedHealthCheck(backendLink, deviceId, time) : null;
             if (options.ExecutorBinary is { } binary)
             {
@@ -86,7 +86,13 @@ public static class WegentAppModel
         IResourceBuilder<ExecutableResource>? model, DeviceConnectedHealthCheck? deviceCheck, string doctorCommand, IReadOnlyList<string> doctorArguments)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
-        foreach (var (name, value) in settings.Environment()) executor.WithEnvironment(name, value);
+        executor.WithEnvironment(context =>
+        {
+            foreach (var (name, value) in settings.Environment())
+            {
+                if (value is not null) context.EnvironmentVariables[name] = value;
+            }
+        });
         executor.WithEnvironment("WEGENT_AUTH_TOKEN", settings.Token)
             .WithPrerequisite(Prerequisites.ClaudeCli(settings.ClaudeCli))
             .WaitFor(backend.Resource);
