@@ -23,8 +23,9 @@ public static class WegentTelemetry
         IsExportConfigured(environment) ? StartOtlp(serviceName, sources) : null;
 
     /// <summary>Applies <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/> on a host that is built but never run
-    /// (running it would take over the process's signals); its telemetry providers start here and stop, flushing, when
-    /// the returned host is disposed. The configuration is the process environment (the OTEL_* variables).</summary>
+    /// (running it would take over the process's signals); its telemetry providers start here and stop, flushing for at
+    /// most <see cref="TelemetryShutdown.Timeout"/>, when the result is disposed. The configuration is the process
+    /// environment (the OTEL_* variables).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static IDisposable Start(TelemetrySetup setup)
     {
@@ -35,10 +36,15 @@ public static class WegentTelemetry
         // What running the host would do for them: the providers are built, and so begin to listen, when first resolved.
         host.Services.GetRequiredService<TracerProvider>();
         host.Services.GetRequiredService<MeterProvider>();
-        return host;
+        return new BoundedShutdown(host);
     }
 
     // Kept out of line so that the check above never makes the JIT load an OpenTelemetry or hosting type.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IDisposable StartOtlp(string serviceName, IReadOnlyList<string> sources) => Start(new TelemetrySetup(serviceName, sources));
+
+    private sealed class BoundedShutdown(IHost host) : IDisposable
+    {
+        public void Dispose() => TelemetryShutdown.Dispose(host);
+    }
 }
