@@ -21,6 +21,7 @@ public sealed class CtrlCTests(ITestOutputHelper output)
 
     private const string MarkerVariable = "WEGENT_CTRL_C_TEST_RUN";
     private const ulong SigInt = 1UL << (2 - 1);
+    private const string DcpProgram = "/tools/dcp ";
 
     [AppHostFact]
     public async Task Ctrl_C_stops_every_process_of_the_run_even_mid_task()
@@ -52,6 +53,8 @@ public sealed class CtrlCTests(ITestOutputHelper output)
                 await appHost.Process.WaitForExitAsync(exit.Token);
             }
 
+            // Back at the prompt, the run is stopped: only DCP's own processes may still be on their way out.
+            Assert.DoesNotContain(Survivors(running, marker), p => !p.CommandLine.Contains(DcpProgram, StringComparison.Ordinal));
             var allGone = await EventuallyAsync(() => Survivors(running, marker).Count == 0);
             Assert.True(allGone, "Left running after Ctrl-C:\n" + string.Join('\n', Survivors(running, marker)));
         }
