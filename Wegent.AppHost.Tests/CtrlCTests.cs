@@ -46,6 +46,7 @@ public sealed class CtrlCTests(ITestOutputHelper output)
                 "the task's Bash tool (sleep 600) to run");
             output.WriteLine("Processes of the run before Ctrl-C:\n" + string.Join('\n', running));
             AssertEveryKindIsThere(running);
+            Assert.Equal(4, ResourceProcesses(running).Count());
 
             Signal("INT", -appHost.Process.Id);
             using (var exit = new CancellationTokenSource(TestTimeouts.Default))
@@ -53,8 +54,9 @@ public sealed class CtrlCTests(ITestOutputHelper output)
                 await appHost.Process.WaitForExitAsync(exit.Token);
             }
 
-            // Back at the prompt, the run is stopped: only DCP's own processes may still be on their way out.
-            Assert.DoesNotContain(Survivors(running, marker), p => !p.CommandLine.Contains(DcpProgram, StringComparison.Ordinal));
+            // Back at the prompt, every resource has stopped (what remains is on its way out: DCP's own processes, the
+            // executor's orphan reaper finishing its last pass).
+            Assert.DoesNotContain(ResourceProcesses(running), p => p.IsAlive);
             var allGone = await EventuallyAsync(() => Survivors(running, marker).Count == 0);
             Assert.True(allGone, "Left running after Ctrl-C:\n" + string.Join('\n', Survivors(running, marker)));
         }
@@ -112,6 +114,12 @@ public sealed class CtrlCTests(ITestOutputHelper output)
             Assert.True(run.Any(p => p.CommandLine.Contains(part, StringComparison.Ordinal)), $"No process of {kind} was found among:\n" + string.Join('\n', run));
         }
     }
+
+    /// <summary>The processes DCP started for the resources (model, backend, dashboard, the executor's `dotnet run`, which
+    /// ends only after the executor): children of DCP's controller that are not DCP's own helpers.</summary>
+    private static IEnumerable<ScannedProcess> ResourceProcesses(IReadOnlyList<ScannedProcess> run) =>
+        run.Where(p => !p.CommandLine.Contains(DcpProgram, StringComparison.Ordinal)
+            && run.Any(parent => parent.Id == p.ParentId && parent.CommandLine.Contains(DcpProgram + "run-controllers", StringComparison.Ordinal)));
 
     /// <summary>What is still alive of the processes seen before, and any new process carrying the run's marker.</summary>
     private static List<ScannedProcess> Survivors(IReadOnlyList<ScannedProcess> before, string marker) =>
