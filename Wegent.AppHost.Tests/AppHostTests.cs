@@ -54,6 +54,17 @@ public sealed class AppHostTests(AppHostFixture fixture, ITestOutputHelper outpu
         Assert.DoesNotContain(fixture.Token, report, StringComparison.Ordinal);
     }
 
+    [AppHostFact]
+    public async Task Uvicorns_info_lines_are_not_shown_as_errors()
+    {
+        foreach (var resource in new[] { WegentAppModel.Model, WegentAppModel.Backend })
+        {
+            var lines = await fixture.ConsoleUntilAsync(resource, l => l.Content.Contains("Application startup complete", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Content.Contains("INFO:", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.IsErrorMessage);
+        }
+    }
+
     private async Task<long> DispatchAsync(string prompt, string scenario)
     {
         var arguments = new InteractionInputCollection(

@@ -14,7 +14,8 @@ public sealed record AppHostOptions
           --no-scripted-model       do not run it (the executor uses your real key)
           --executor-binary PATH    run this built wegent-executor instead of the Wegent.Executor.Tool project
           --no-executor             declare no executor (you start your own against the backend)
-          --dashboard-port PORT     the Aspire dashboard's port on 127.0.0.1 (default: the launch profile's)
+          --dashboard-port PORT     the Aspire dashboard's port on 127.0.0.1 (0: any free one), its OTLP and resource
+                                    service on free ports (default: the launch profile's 18880-18882)
           --run-dir DIR             state of this run (default: .dev/apphost/<run> in the checkout)
         """;
 
@@ -70,9 +71,19 @@ public sealed record AppHostOptions
         return options;
     }
 
-    /// <summary>The arguments for Aspire itself (its configuration): the dashboard's address when a port is given.</summary>
-    public string[] AspireArguments() =>
-        DashboardPort is { } port ? [$"--ASPNETCORE_URLS=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"] : [];
+    /// <summary>The arguments for Aspire itself (its configuration). With a dashboard port, the dashboard's three endpoints
+    /// move off the launch profile's fixed ports, so that this run does not collide with another AppHost's.</summary>
+    public string[] AspireArguments()
+    {
+        if (DashboardPort is not { } port) return [];
+        static string Url(int port) => "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+        return
+        [
+            $"--ASPNETCORE_URLS={Url(port == 0 ? LoopbackPort.Free() : port)}",
+            $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Url(LoopbackPort.Free())}",
+            $"--ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL={Url(LoopbackPort.Free())}",
+        ];
+    }
 
     /// <summary>The dev backend of this repository runs (rather than an external or a Wegent checkout's one).</summary>
     public bool UsesDevBackend => ExternalBackendUrl is null && WegentBackendDirectory is null;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
@@ -38,15 +36,15 @@ public static class WegentAppModel
             var home = Path.Combine(run, "executor-home");
             Directory.CreateDirectory(home);
             File.WriteAllText(Path.Combine(home, "device_id"), deviceId);
-            var settings = new ExecutorSettings(backend.Url, token, tokenValue, home, run, layout.ClaudeCli);
-            var deviceCheck = options.UsesDevBackend ? new DeviceConnectedHealthCheck(backendLink, deviceId) : null;
+            var settings = new ExecutorSettings(backend.Url, token, tokenValue, home, run, () => layout.ClaudeCli);
+            var deviceCheck = options.UsesDevBackend ? new DeviceConnectedHealthCheck(backendLink, deviceId, time) : null;
             if (options.ExecutorBinary is { } binary)
             {
-                ConfigureExecutor(builder.AddExecutable(Executor, binary, run).WithOtlpExporter(), settings, backend, deviceCheck, binary, []);
+                ConfigureExecutor(builder.AddExecutable(Executor, binary, run).WithOtlpExporter(), settings, backend, model, deviceCheck, binary, []);
             }
             else
             {
-                ConfigureExecutor(builder.AddProject<Projects.Wegent_Executor_Tool>(Executor), settings, backend, deviceCheck, "dotnet", ExecutorProject.RunArguments);
+                ConfigureExecutor(builder.AddProject<Projects.Wegent_Executor_Tool>(Executor), settings, backend, model, deviceCheck, "dotnet", ExecutorProject.RunArguments);
             }
         }
 
@@ -56,7 +54,12 @@ public static class WegentAppModel
 
     /// <summary>The scripted model (backend/app/scripted_model.py): the Anthropic API the agents use offline.</summary>
     public static IResourceBuilder<ExecutableResource> AddScriptedModel(IDistributedApplicationBuilder builder, RepositoryLayout layout) =>
-        Uvicorn(builder.AddExecutable(Model, layout.Python, layout.Backend, "-m", "uvicorn", "app.scripted_model:app"))
+        Uvicorn(AddDevApp(builder, Model, "app.scripted_model:app", layout));
+
+    /// <summary>An app of this repository's backend/ under uvicorn, its info lines on stdout (uvicorn's own logging puts them
+    /// on stderr, which the dashboard shows as errors).</summary>
+    private static IResourceBuilder<ExecutableResource> AddDevApp(IDistributedApplicationBuilder builder, string name, string app, RepositoryLayout layout) =>
+        builder.AddExecutable(name, layout.Python, layout.Backend, "-m", "uvicorn", app, "--log-config", Path.Combine(layout.Backend, "app", "uvicorn_logging.json"))
             .WithPrerequisite(Prerequisites.DevBackendPython(layout));
 
     private static UvicornBackend AddBackend(IDistributedApplicationBuilder builder, AppHostOptions options, RepositoryLayout layout, string run,
@@ -69,24 +72,31 @@ public static class WegentAppModel
 
         var backend = options.WegentBackendDirectory is { } wegent
             ? builder.AddExecutable(Backend, "uv", wegent, "run", "uvicorn", "app.main:app").WithPrerequisite(Prerequisites.WegentCheckout(wegent))
-            : builder.AddExecutable(Backend, layout.Python, layout.Backend, "-m", "uvicorn", "app.main:app")
-                .WithPrerequisite(Prerequisites.DevBackendPython(layout))
+            : AddDevApp(builder, Backend, "app.main:app", layout)
                 .WithEnvironment("WEGENT_DEV_DB", Path.Combine(run, "backend.db"))
                 .WithEnvironment("WEGENT_DEV_TOKENS", token);
         Uvicorn(backend);
         if (options.UsesDevBackend) backend.WithUrl(UrlOf(backend) + LiveTasksPath, "Live tasks");
-        if (model is not null) backend.WithEnvironment("WEGENT_DEV_MODEL_URL", UrlOf(model)).WaitFor(model);
+        // Only its address: the backend starts beside the model, not after it (the executor waits for both).
+        if (model is not null) backend.WithEnvironment("WEGENT_DEV_MODEL_URL", UrlOf(model));
         return new UvicornBackend(backend, UrlOf(backend));
     }
 
     private static void ConfigureExecutor<T>(IResourceBuilder<T> executor, ExecutorSettings settings, UvicornBackend backend,
-        DeviceConnectedHealthCheck? deviceCheck, string doctorCommand, IReadOnlyList<string> doctorArguments)
+        IResourceBuilder<ExecutableResource>? model, DeviceConnectedHealthCheck? deviceCheck, string doctorCommand, IReadOnlyList<string> doctorArguments)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
-        foreach (var (name, value) in settings.Environment()) executor.WithEnvironment(name, value);
+        executor.WithEnvironment(context =>
+        {
+            foreach (var (name, value) in settings.Environment())
+            {
+                if (value is not null) context.EnvironmentVariables[name] = value;
+            }
+        });
         executor.WithEnvironment("WEGENT_AUTH_TOKEN", settings.Token)
             .WithPrerequisite(Prerequisites.ClaudeCli(settings.ClaudeCli))
             .WaitFor(backend.Resource);
+        if (model is not null) executor.WaitFor(model);
         if (deviceCheck is not null)
         {
             var check = "executor-device-connected";
@@ -101,7 +111,7 @@ public static class WegentAppModel
     /// when the resource restarts, and a stopped or frozen process is seen as such by its clients.</summary>
     private static IResourceBuilder<ExecutableResource> Uvicorn(IResourceBuilder<ExecutableResource> resource)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         return resource
             .WithHttpEndpoint(port: port, isProxied: false)
             .WithEndpoint("http", endpoint => endpoint.TargetHost = "127.0.0.1")
@@ -115,13 +125,6 @@ public static class WegentAppModel
     {
         var endpoint = resource.Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http");
         return $"http://127.0.0.1:{endpoint.Port!.Value.ToString(CultureInfo.InvariantCulture)}";
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string RandomHex(int bytes) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(bytes));

@@ -3,12 +3,12 @@ using OpenTelemetry.Trace;
 
 namespace Wegent.ServiceDefaults;
 
-/// <summary>What one process exports: its service name, the ActivitySource and Meter names it owns, and the exporters.</summary>
+/// <summary>What one process exports: its service name (unless OTEL_SERVICE_NAME names it) and the ActivitySource and
+/// Meter names it owns. OTLP export is the defaults' when an endpoint is configured; these hooks add other exporters
+/// (tests add in-memory ones).</summary>
 public sealed record TelemetrySetup(string ServiceName, IReadOnlyList<string> Sources)
 {
-    /// <summary>Adds the exporters of traces (OTLP by default; tests add an in-memory one).</summary>
-    public Action<TracerProviderBuilder> ConfigureTracing { get; init; } = tracing => tracing.AddOtlpExporter();
+    public Action<TracerProviderBuilder> ConfigureTracing { get; init; } = _ => { };
 
-    /// <summary>Adds the exporters of metrics (OTLP by default).</summary>
-    public Action<MeterProviderBuilder> ConfigureMetrics { get; init; } = metrics => metrics.AddOtlpExporter();
+    public Action<MeterProviderBuilder> ConfigureMetrics { get; init; } = _ => { };
 }

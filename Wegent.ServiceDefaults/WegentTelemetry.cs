@@ -1,13 +1,15 @@
 using System.Runtime.CompilerServices;
-using OpenTelemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
 namespace Wegent.ServiceDefaults;
 
-/// <summary>OpenTelemetry for a process that is not an ASP.NET host (the executor): providers are built only when an
-/// OTLP endpoint is configured, so with telemetry off nothing is built and no OpenTelemetry assembly is even loaded.</summary>
+/// <summary>The service defaults for a process that is not a hosted application (the executor: a console tool with its own
+/// lifetime and signal handling). Built only when an OTLP endpoint is configured, so with telemetry off nothing is built
+/// and no OpenTelemetry or hosting assembly is even loaded.</summary>
 public static class WegentTelemetry
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
@@ -20,30 +22,29 @@ public static class WegentTelemetry
     public static IDisposable? StartExportIfConfigured(string serviceName, IReadOnlyList<string> sources, Func<string, string?> environment) =>
         IsExportConfigured(environment) ? StartOtlp(serviceName, sources) : null;
 
-    /// <summary>Builds the tracer and meter providers of <paramref name="setup"/>; dispose to flush and stop them.</summary>
+    /// <summary>Applies <see cref="ServiceDefaultsExtensions.AddServiceDefaults"/> on a host that is built but never run
+    /// (running it would take over the process's signals); its telemetry providers start here and stop, flushing for at
+    /// most <see cref="TelemetryShutdown.Timeout"/>, when the result is disposed. The configuration is the process
+    /// environment (the OTEL_* variables).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static IDisposable Start(TelemetrySetup setup)
     {
-        // OTEL_SERVICE_NAME (set by Aspire to the resource's name) wins, so traces, metrics and logs show as one resource.
-        var resource = ResourceBuilder.CreateDefault();
-        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME"))) resource.AddService(setup.ServiceName);
-        var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource([.. setup.Sources]);
-        setup.ConfigureTracing(tracing);
-        var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter([.. setup.Sources]);
-        setup.ConfigureMetrics(metrics);
-        return new TelemetryProviders(tracing.Build(), metrics.Build());
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = setup.ServiceName });
+        builder.Configuration.AddEnvironmentVariables();
+        builder.AddServiceDefaults(setup);
+        var host = builder.Build();
+        // What running the host would do for them: the providers are built, and so begin to listen, when first resolved.
+        host.Services.GetRequiredService<TracerProvider>();
+        host.Services.GetRequiredService<MeterProvider>();
+        return new BoundedShutdown(host);
     }
 
-    // Kept out of line so that the check above never makes the JIT load an OpenTelemetry type.
+    // Kept out of line so that the check above never makes the JIT load an OpenTelemetry or hosting type.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static IDisposable StartOtlp(string serviceName, IReadOnlyList<string> sources) => Start(new TelemetrySetup(serviceName, sources));
 
-    private sealed class TelemetryProviders(TracerProvider tracer, MeterProvider meter) : IDisposable
+    private sealed class BoundedShutdown(IHost host) : IDisposable
     {
-        public void Dispose()
-        {
-            tracer.Dispose();
-            meter.Dispose();
-        }
+        public void Dispose() => TelemetryShutdown.Dispose(host);
     }
 }

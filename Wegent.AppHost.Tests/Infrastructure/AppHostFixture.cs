@@ -53,6 +53,29 @@ public sealed class AppHostFixture : IAsyncLifetime
         Token = await token.GetValueAsync(CancellationToken.None) ?? "";
     }
 
+    /// <summary>Reads <paramref name="resource"/>'s console (Aspire replays it from the start) until a line satisfying
+    /// <paramref name="match"/> arrives, and returns every line read, each with whether it came on stderr.</summary>
+    public async Task<IReadOnlyList<LogLine>> ConsoleUntilAsync(string resource, Func<LogLine, bool> match)
+    {
+        // By the resource, not its name: the logs are kept per instance (model-xyz), which this overload resolves.
+        var watched = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+        var lines = new List<LogLine>();
+        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        try
+        {
+            await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(watched).WithCancellation(timeout.Token))
+            {
+                lines.AddRange(batch);
+                if (batch.Any(match)) return lines;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        throw new TimeoutException($"No such line on {resource}'s console, which shows:\n" + string.Join('\n', lines.Select(l => l.Content)));
+    }
+
     /// <summary>The highest task id the backend knows.</summary>
     public async Task<long> NewestTaskIdAsync()
     {

@@ -5,6 +5,7 @@ using System.Text;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Tests.Configuration;
+using Wegent.ServiceDefaults;
 
 namespace Wegent.Executor.Tests.Logging;
 
@@ -28,14 +29,22 @@ public sealed class LoggingSetupTests : IDisposable
         _temp.Dispose();
     }
 
-    private static async Task<(string Path, byte[] Body)> ReceiveOneAsync(HttpListener collector)
+    /// <summary>Answers export requests until their bodies, concatenated, hold <paramref name="last"/> (the sink sends the
+    /// first event at once and batches the rest), and returns the paths asked for and the bodies.</summary>
+    private static async Task<(HashSet<string> Paths, byte[] Body)> ReceiveUntilAsync(HttpListener collector, string last)
     {
-        var context = await collector.GetContextAsync();
-        using var body = new MemoryStream();
-        await context.Request.InputStream.CopyToAsync(body);
-        context.Response.StatusCode = 200;
-        context.Response.Close();
-        return (context.Request.Url!.AbsolutePath, body.ToArray());
+        var paths = new HashSet<string>();
+        using var bodies = new MemoryStream();
+        while (!Encoding.UTF8.GetString(bodies.ToArray()).Contains(last, StringComparison.Ordinal))
+        {
+            var context = await collector.GetContextAsync();
+            await context.Request.InputStream.CopyToAsync(bodies);
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            paths.Add(context.Request.Url!.AbsolutePath);
+        }
+
+        return (paths, bodies.ToArray());
     }
 
     private static int FreePort()
@@ -81,7 +90,7 @@ public sealed class LoggingSetupTests : IDisposable
         var port = FreePort();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();
-        var received = ReceiveOneAsync(collector);
+        var received = ReceiveUntilAsync(collector, last: "refused");
         var environment = new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
@@ -97,14 +106,37 @@ public sealed class LoggingSetupTests : IDisposable
             logging.Logger.Error(new InvalidOperationException($"refused {Token}"), "Failed");
         }
 
-        var (path, body) = await received.WaitAsync(TimeSpan.FromSeconds(30));
+        var (paths, body) = await received.WaitAsync(TimeSpan.FromSeconds(30));
         var text = Encoding.UTF8.GetString(body);
-        Assert.Equal("/v1/logs", path);
+        Assert.Equal(["/v1/logs"], paths);
         Assert.Contains("Task 7 started with token ***", text, StringComparison.Ordinal);
         Assert.Contains("refused ***", text, StringComparison.Ordinal);
         Assert.Contains("executor-under-test", text, StringComparison.Ordinal);
         Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
         Assert.True(body.AsSpan().IndexOf(Convert.FromHexString(task.TraceId.ToHexString())) >= 0, "the task's trace id is on the record");
+    }
+
+    [Fact]
+    public async Task A_silent_collector_does_not_hold_the_executor_when_it_stops()
+    {
+        // Takes connections and never answers, as a stopped Aspire dashboard whose port DCP still holds.
+        using var collector = new TcpListener(IPAddress.Loopback, 0);
+        collector.Start();
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{((IPEndPoint)collector.LocalEndpoint).Port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        };
+        var options = Options();
+        var logging = LoggingSetup.Create(options, SecretMasker.For(options), name => environment.GetValueOrDefault(name));
+        logging.Logger.Information("Stopped");
+
+        // Unbounded, the final flush waits for the exporter's own timeout (10 s and more).
+        var disposal = Stopwatch.StartNew();
+        await Task.Run(logging.Dispose).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(disposal.Elapsed < TelemetryShutdown.Timeout * 3, $"Disposal took {disposal.Elapsed}.");
+        Assert.Contains(" - INFO - Stopped", File.ReadAllText(options.LogFilePath), StringComparison.Ordinal);
     }
 
     [Fact]

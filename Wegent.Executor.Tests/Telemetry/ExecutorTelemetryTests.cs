@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Wegent.Executor.Agents;
@@ -102,6 +105,29 @@ public sealed class ExecutorTelemetryTests
         var roundTrip = metrics.Last(m => m.Name == "wegent.executor.heartbeat.round_trip").MetricPoints.Single();
         Assert.Equal(1, roundTrip.GetHistogramCount());
         Assert.Equal(12, roundTrip.GetHistogramSum());
+    }
+
+    [Fact]
+    public async Task A_silent_collector_does_not_hold_the_executor_when_it_stops()
+    {
+        // Takes connections and never answers, as a stopped Aspire dashboard whose port DCP still holds.
+        using var collector = new TcpListener(IPAddress.Loopback, 0);
+        collector.Start();
+        var endpoint = new Uri($"http://127.0.0.1:{((IPEndPoint)collector.LocalEndpoint).Port}/v1/traces");
+        var telemetry = WegentTelemetry.Start(new TelemetrySetup("test", [ExecutorTelemetry.Name])
+        {
+            ConfigureTracing = tracing => tracing.AddOtlpExporter(otlp =>
+                (otlp.Endpoint, otlp.Protocol, otlp.TimeoutMilliseconds) = (endpoint, OtlpExportProtocol.HttpProtobuf, 60_000)),
+        });
+        using (ExecutorTelemetry.StartTask(Request(taskId: 45, traceContext: null)))
+        {
+        }
+
+        // Unbounded, the final flush waits for the exporter (here up to 60 s; OpenTelemetry gives up after 5 s).
+        var disposal = Stopwatch.StartNew();
+        await Task.Run(telemetry.Dispose).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(disposal.Elapsed < TelemetryShutdown.Timeout * 3, $"Disposal took {disposal.Elapsed}.");
     }
 
     [Fact]

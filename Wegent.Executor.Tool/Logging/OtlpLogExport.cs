@@ -1,8 +1,11 @@
 using System.Runtime.CompilerServices;
 using Serilog;
 using Serilog.Configuration;
+using Serilog.Core;
+using Serilog.Events;
 using Serilog.Sinks.OpenTelemetry;
 using Wegent.Executor.Configuration;
+using Wegent.ServiceDefaults;
 
 namespace Wegent.Executor.Logging;
 
@@ -21,6 +24,18 @@ internal static class OtlpLogExport
                 | IncludedData.SpecRequiredResourceAttributes | IncludedData.SourceContextAttribute;
             if (environment("OTEL_SERVICE_NAME") is { Length: > 0 } service) options.ResourceAttributes["service.name"] = service;
         }, name => environment(name)));
-        configuration.WriteTo.Sink(new MaskingSink(otlp, masker));
+        configuration.WriteTo.Sink(new MaskingSink(new BoundedShutdownSink(otlp), masker));
+    }
+
+    /// <summary>Flushes the OTLP sink on disposal for at most <see cref="TelemetryShutdown.Timeout"/>, so that an
+    /// unreachable collector does not hold a stopping executor.</summary>
+    private sealed class BoundedShutdownSink(ILogEventSink inner) : ILogEventSink, IDisposable
+    {
+        public void Emit(LogEvent logEvent) => inner.Emit(logEvent);
+
+        public void Dispose()
+        {
+            if (inner is IDisposable disposable) TelemetryShutdown.Dispose(disposable);
+        }
     }
 }

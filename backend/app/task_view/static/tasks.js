@@ -95,6 +95,19 @@ function thinkingStep(step) {
   return item;
 }
 
+// The steps of a result in either generation: January's `thinking` list, or the Responses-API result's `blocks`
+// (thinking runs and tool calls; text blocks are the answer itself).
+function steps(result) {
+  if (result.thinking) return result.thinking;
+  return (result.blocks || []).flatMap((block) => {
+    if (block.type === "thinking") return [{ title: "Thinking", details: { text: block.content } }];
+    if (block.type !== "tool") return [];
+    const details = { input: block.tool_input, output: block.tool_output, status: block.status };
+    if (block.error) details.error = block.error;
+    return [{ title: block.display_name || block.tool_name, details }];
+  });
+}
+
 async function refreshTask() {
   if (selectedTask === null || !token()) return;
   const task = await api(`/api/tasks/${selectedTask}?events=false`);
@@ -107,7 +120,7 @@ async function refreshTask() {
   $("task-progress").value = subtask.progress || 0;
   $("task-text").textContent = subtask.streamed_text || "";
   const result = subtask.result || {};
-  $("task-thinking").replaceChildren(...(result.thinking || []).map(thinkingStep));
+  $("task-thinking").replaceChildren(...steps(result).map(thinkingStep));
   const error = subtask.error_message ? `\n\nError: ${subtask.error_message}` : "";
   $("task-result").textContent = finished ? (result.value ?? "") + error : "";
 }

@@ -1,0 +1,99 @@
+using System.Globalization;
+using System.Text;
+
+namespace Wegent.AppHost.Tests.Infrastructure;
+
+/// <summary>A process seen in /proc, identified by its id and start time (an id alone may be reused).</summary>
+public sealed record ScannedProcess(int Id, ulong StartTime, int ParentId, string CommandLine)
+{
+    public bool IsAlive => ProcessScan.Read(Id) is { } now && now.StartTime == StartTime && !ProcessScan.IsZombie(Id);
+
+    public override string ToString() => $"{Id} {CommandLine}";
+}
+
+/// <summary>The processes of one run, found by what they inherit rather than by their names: an environment variable set
+/// on the run's first process (DCP and everything it starts copy the environment), and the descendants of those.</summary>
+public static class ProcessScan
+{
+    /// <summary>Every process whose environment holds <paramref name="variable"/>=<paramref name="value"/>, and every
+    /// descendant of one (a child may be given an environment of its own).</summary>
+    public static IReadOnlyList<ScannedProcess> Marked(string variable, string value)
+    {
+        var all = All();
+        var entry = Encoding.UTF8.GetBytes($"{variable}={value}\0");
+        var run = all.Where(p => HasEnvironmentEntry(p.Id, entry)).ToDictionary(p => p.Id);
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var process in all.Where(p => !run.ContainsKey(p.Id) && run.ContainsKey(p.ParentId)))
+            {
+                run[process.Id] = process;
+                added = true;
+            }
+        }
+
+        return [.. run.Values.OrderBy(p => p.Id)];
+    }
+
+    public static ScannedProcess? Read(int id)
+    {
+        try
+        {
+            // Fields after the command name, which is in parentheses and may hold spaces: state ppid ... starttime (22nd).
+            var stat = File.ReadAllText($"/proc/{id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var commandLine = File.ReadAllText($"/proc/{id}/cmdline").Replace('\0', ' ').Trim();
+            return new ScannedProcess(id, ulong.Parse(fields[19], CultureInfo.InvariantCulture), int.Parse(fields[1], CultureInfo.InvariantCulture), commandLine);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Exited but not yet reaped by its parent: gone for every purpose but the process table.</summary>
+    public static bool IsZombie(int id)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{id}/stat");
+            return stat[stat.LastIndexOf(')') + 2] == 'Z';
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The ignored signals of process <paramref name="id"/> (SigIgn in /proc/ID/status), a bit per signal.</summary>
+    public static ulong IgnoredSignals(int id) =>
+        ulong.Parse(File.ReadLines($"/proc/{id}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim(),
+            NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    private static List<ScannedProcess> All() =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => name!.All(char.IsAsciiDigit))
+            .Select(name => Read(int.Parse(name!, CultureInfo.InvariantCulture)))
+            .OfType<ScannedProcess>()];
+
+    private static bool HasEnvironmentEntry(int id, byte[] entry)
+    {
+        try
+        {
+            var environment = File.ReadAllBytes($"/proc/{id}/environ");
+            for (var at = environment.AsSpan().IndexOf(entry); at >= 0;)
+            {
+                if (at == 0 || environment[at - 1] == 0) return true;
+                var next = environment.AsSpan(at + 1).IndexOf(entry);
+                at = next < 0 ? -1 : at + 1 + next;
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
