@@ -36,8 +36,12 @@ def model_config_from_env(env: Any) -> dict[str, Any]:
 
 
 def mcp_server_list(servers: Any) -> list[dict[str, Any]]:
-    """`bot[].mcp_servers` as the newer backend sends it: a list of `{"name", ...}` (the old dict converted)."""
+    """`bot[].mcp_servers` as the newer backend sends it: a list of `{"name", ...}` (the old dict converted, its
+    `mcpServers` / `mcp_servers` wrapper, as in a Claude Code config file, taken off first)."""
     if isinstance(servers, dict):
+        for wrapper in ("mcpServers", "mcp_servers"):
+            if len(servers) == 1 and isinstance(servers.get(wrapper), dict):
+                servers = servers[wrapper]
         return [{"name": name} | config for name, config in servers.items() if isinstance(config, dict)]
     return [s for s in servers if isinstance(s, dict)] if isinstance(servers, list) else []
 
