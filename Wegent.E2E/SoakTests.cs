@@ -7,17 +7,17 @@ using Xunit.Abstractions;
 namespace Wegent.E2E;
 
 /// <summary>Many tasks back to back through one executor, against the generation a user meets today (Responses-API):
-/// nothing may leak, and the log, rotated dozens of times meanwhile, must lose, duplicate and tear no line. 150 tasks
-/// (about 3 minutes) under scripts/test and CI, half of what it was, so that the suite stays within its 20 minutes now
-/// that the task tests run against both generations and with the newest CLI: a leak of one descriptor or thread per
-/// task shows after 140 tasks as plainly as after 290, and the log's rotation size is halved so it still rotates about
+/// nothing may leak, and the log, rotated dozens of times meanwhile, must lose, duplicate and tear no line. 100 tasks
+/// (about 2.5 minutes) under scripts/test and CI, a third of what it was, so that the suite stays within its 20 minutes
+/// now that the task tests run against both generations and with the newest CLI: a leak of one descriptor or thread per
+/// task shows after 90 tasks as plainly as after 290, and the log's rotation size is cut so it still rotates about
 /// 40 times. WEGENT_SOAK_TASKS sets the number (shorter locally, longer before a release).</summary>
 [Trait("Category", "Soak")]
 public sealed partial class SoakTests(ITestOutputHelper output)
 {
-    // About 2.5 KiB: 150 tasks write ~105 KiB at DEBUG, so the log rotates ~40 times while tasks run and log concurrently.
-    private const string LogMaxSizeMegabytes = "0.0025";
-    private const long LogMaxBytes = 2621;
+    // About 1.7 KiB: 100 tasks write ~70 KiB at DEBUG, so the log rotates ~40 times while tasks run and log concurrently.
+    private const string LogMaxSizeMegabytes = "0.0017";
+    private const long LogMaxBytes = 1783;
     // Large enough that no backup is ever dropped, so every line written is still there to be counted.
     private const int LogBackupCount = 100;
 
@@ -174,7 +174,7 @@ public sealed class SoakFactAttribute : FactAttribute
         Skip = Prerequisites.SkipReason();
     }
 
-    private const int DefaultTaskCount = 150;
+    private const int DefaultTaskCount = 100;
 
     public static int TaskCount =>
         int.TryParse(Environment.GetEnvironmentVariable("WEGENT_SOAK_TASKS"), CultureInfo.InvariantCulture, out var count) ? count : DefaultTaskCount;
