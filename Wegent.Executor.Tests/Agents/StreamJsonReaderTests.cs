@@ -198,4 +198,19 @@ public sealed class StreamJsonReaderTests
         reader.Read(Event("""{"type":"message_start","message":{"id":"msg_3"}}"""));
         Assert.False(reader.TurnFinished);
     }
+
+    [Fact]
+    public void The_stop_reason_is_the_last_top_level_messages_unless_the_result_line_gives_one()
+    {
+        var reader = new StreamJsonReader();
+        string Event(string json) => $$"""{"type":"stream_event","event":{{json}},"parent_tool_use_id":null}""";
+
+        Assert.Null(reader.StopReason);
+        reader.Read(Event("""{"type":"message_delta","delta":{"stop_reason":"tool_use"}}"""));
+        reader.Read(Event("""{"type":"message_delta","delta":{"stop_reason":"max_tokens"}}"""));
+        Assert.Equal("max_tokens", reader.StopReason);
+
+        reader.Read("""{"type":"result","subtype":"success","is_error":false,"result":"x","stop_reason":"end_turn"}""");
+        Assert.Equal("end_turn", reader.StopReason);
+    }
 }

@@ -7,8 +7,8 @@ using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tests.Processes;
 
-/// <summary>Tests that change what every process started from the test host inherits (environment, current directory):
-/// they run alone, after all the others.</summary>
+/// <summary>Tests that change or observe state of the whole test host (the environment and current directory every
+/// child inherits, the process-wide telemetry sources): they run alone, after all the others.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProcessWideStateCollection
 {

@@ -132,6 +132,20 @@ public sealed class ResponsesDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_the_model_stopped_at_its_token_limit_says_so_in_stop_reason()
+    {
+        await using var delivery = _harness.Create();
+        var tracker = delivery.Track(Request());
+        delivery.Stage(tracker, RunStage.Started);
+        tracker.OnEvent(new AgentTextDelta("cut sh"));
+        delivery.Finish(tracker.Final(FinalOutcome.Completed, null, Succeeded() with { StopReason = "max_tokens" }));
+        Channel.SetReady();
+        await _harness.DeliveredAsync(delivery);
+
+        Assert.Equal("max_tokens", Data(Channel.Sent.Last().Payload)["response"]!["stop_reason"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_delta_refused_because_the_connection_is_not_registered_is_sent_again_in_its_place()
     {
         var refusals = 0;

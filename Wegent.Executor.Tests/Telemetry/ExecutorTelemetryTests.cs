@@ -13,6 +13,9 @@ using Wegent.ServiceDefaults;
 
 namespace Wegent.Executor.Tests.Telemetry;
 
+// The executor's ActivitySource and Meter are process-wide: run alone, or spans and counts of tasks that other tests run
+// in parallel land in these exporters.
+[Collection(Wegent.Executor.Tests.Processes.ProcessWideStateCollection.Name)]
 public sealed class ExecutorTelemetryTests
 {
     private const string BackendTraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

@@ -9,5 +9,6 @@ internal sealed record ClaudeCodeResult(bool IsError, string? Subtype, string? T
     public long? DurationMs { get; init; }
     public double? TotalCostUsd { get; init; }
     public string? UsageJson { get; init; }
+    public string? StopReason { get; init; }
     public int PermissionDenials { get; init; }
 }

@@ -48,7 +48,7 @@ internal sealed class ClaudeCodeRun(Process process, ProcessTree tree, IAgentObs
         _observerFailure?.Throw();
         return ClaudeCodeOutcomeJudge.Judge(
             reason, process.HasExited ? process.ExitCode : null, _reader.Result, _reader.SessionId, _stderr.ToString(), options.IdleTimeout,
-            _reader.TurnFinished);
+            _reader.TurnFinished) with { StopReason = _reader.StopReason };
     }
 
     private async Task StopAsync(AgentStopReason reason, Task exit)

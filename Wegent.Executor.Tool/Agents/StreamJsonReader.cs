@@ -29,6 +29,7 @@ internal sealed class StreamJsonReader
     private bool _textSeen;
     private bool _reasoningSeen;
     private bool _blockStarting;
+    private string? _streamedStopReason;
 
     public string? SessionId { get; private set; }
     public ClaudeCodeResult? Result { get; private set; }
@@ -36,6 +37,10 @@ internal sealed class StreamJsonReader
     /// <summary>The newest top-level message ended its turn (<c>stop_reason</c> "end_turn"): the model was done, even if
     /// the result line that follows never arrives (the CLI can lose the end of a large output on a pipe).</summary>
     public bool TurnFinished { get; private set; }
+
+    /// <summary>Why the model's last top-level message stopped (<c>end_turn</c>, <c>max_tokens</c>, ...): the result
+    /// line's <c>stop_reason</c> when it has one, else the last streamed <c>message_delta</c>'s; null when neither said.</summary>
+    public string? StopReason => Result?.StopReason ?? _streamedStopReason;
 
     /// <summary>The last few stdout lines that were not JSON objects (e.g. a Node warning), for error messages.</summary>
     public IReadOnlyCollection<string> IgnoredLines => _ignoredLines;
@@ -115,8 +120,11 @@ internal sealed class StreamJsonReader
                 _blockStarting = true;
                 return [];
             case "message_delta":
-                TurnFinished = streamEvent.TryGetProperty("delta", out var messageDelta) && messageDelta.ValueKind == JsonValueKind.Object
-                    && String(messageDelta, "stop_reason") == "end_turn";
+                var stopReason = streamEvent.TryGetProperty("delta", out var messageDelta) && messageDelta.ValueKind == JsonValueKind.Object
+                    ? String(messageDelta, "stop_reason")
+                    : null;
+                TurnFinished = stopReason == "end_turn";
+                _streamedStopReason = stopReason ?? _streamedStopReason;
                 return [];
             case "content_block_delta" when streamEvent.TryGetProperty("delta", out var delta) && delta.ValueKind == JsonValueKind.Object:
                 return String(delta, "type") switch
@@ -211,6 +219,7 @@ internal sealed class StreamJsonReader
             DurationMs = root.TryGetProperty("duration_ms", out var d) && d.TryGetInt64(out var ms) ? ms : null,
             TotalCostUsd = root.TryGetProperty("total_cost_usd", out var c) && c.TryGetDouble(out var cost) ? cost : null,
             UsageJson = root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object ? u.GetRawText() : null,
+            StopReason = String(root, "stop_reason"),
             PermissionDenials = root.TryGetProperty("permission_denials", out var p) && p.ValueKind == JsonValueKind.Array
                 ? p.GetArrayLength()
                 : 0,

@@ -67,6 +67,9 @@ public sealed record RunResult
     public JsonNode? Usage { get; init; }
     public double? TotalCostUsd { get; init; }
     public int? NumTurns { get; init; }
+
+    /// <summary>Why the model stopped (the Responses-API <c>stop_reason</c>); null when the agent did not say.</summary>
+    public string? StopReason { get; init; }
 }
 
 public sealed record WrittenFinal(string EventName, JsonNode Payload);

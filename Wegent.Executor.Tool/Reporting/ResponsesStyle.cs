@@ -55,7 +55,8 @@ public sealed class ResponsesStyle(MessageSizeLimit sizeLimit, TimeProvider time
     {
         var response = ids.Response(run.StartedAt, run.Model, "completed");
         response["usage"] = run.Usage?.DeepClone();
-        response["stop_reason"] = "end_turn";
+        // A run that ended normally without a word on why (e.g. its result line was lost) ended its turn.
+        response["stop_reason"] = run.StopReason ?? "end_turn";
         response["file_changes"] = new JsonArray([.. run.FileChanges.Select(change => change.DeepClone())]);
         var output = new JsonArray();
         response["output"] = output;

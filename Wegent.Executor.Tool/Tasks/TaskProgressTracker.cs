@@ -165,6 +165,7 @@ public sealed class TaskProgressTracker : IAgentObserver, IRunState
                     Usage = agentOutcome?.UsageJson is { } usage ? JsonNode.Parse(usage) : null,
                     TotalCostUsd = agentOutcome?.TotalCostUsd,
                     NumTurns = agentOutcome?.NumTurns,
+                    StopReason = agentOutcome?.StopReason,
                 },
             };
         }
