@@ -23,7 +23,7 @@ public sealed class E2ETheoryAttribute : TheoryAttribute
 
 internal static class Prerequisites
 {
-    public static int TestTimeoutMilliseconds => (int)(TestEnvironment.DefaultTimeout.TotalMilliseconds * 3);
+    public static int TestTimeoutMilliseconds => (int)(Wait.DefaultTimeout.TotalMilliseconds * 3);
 
     public static string? SkipReason()
     {
