@@ -7,7 +7,7 @@ public sealed class BrowserFactAttribute : FactAttribute
 {
     public BrowserFactAttribute()
     {
-        Timeout = (int)(TestTimeouts.Default.TotalMilliseconds * 3);
+        Timeout = (int)(Wait.DefaultTimeout.TotalMilliseconds * 3);
         Skip = TestPrerequisites.SkipReason(browser: true);
     }
 }
