@@ -42,14 +42,14 @@ public sealed class CtrlCTests(ITestOutputHelper output)
 
             await DispatchAsync(backend, token, "bash:sleep 600");
             IReadOnlyList<ScannedProcess> running = [];
-            await WaitForAsync(() => (running = ProcessScan.Marked(MarkerVariable, marker)).Any(p => p.CommandLine.Contains("sleep 600", StringComparison.Ordinal)),
+            await Wait.UntilAsync(() => (running = ProcessScan.Marked(MarkerVariable, marker)).Any(p => p.CommandLine.Contains("sleep 600", StringComparison.Ordinal)),
                 "the task's Bash tool (sleep 600) to run");
             output.WriteLine("Processes of the run before Ctrl-C:\n" + string.Join('\n', running));
             AssertEveryKindIsThere(running);
             Assert.Equal(4, ResourceProcesses(running).Count());
 
             Signal("INT", -appHost.Process.Id);
-            using (var exit = new CancellationTokenSource(TestTimeouts.Default))
+            using (var exit = new CancellationTokenSource(Wait.DefaultTimeout))
             {
                 await appHost.Process.WaitForExitAsync(exit.Token);
             }
@@ -57,8 +57,14 @@ public sealed class CtrlCTests(ITestOutputHelper output)
             // Back at the prompt, every resource has stopped (what remains is on its way out: DCP's own processes, the
             // executor's orphan reaper finishing its last pass).
             Assert.DoesNotContain(ResourceProcesses(running), p => p.IsAlive);
-            var allGone = await EventuallyAsync(() => Survivors(running, marker).Count == 0);
-            Assert.True(allGone, "Left running after Ctrl-C:\n" + string.Join('\n', Survivors(running, marker)));
+            try
+            {
+                await Wait.UntilAsync(() => Survivors(running, marker).Count == 0, "every process of the run to end");
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail("Left running after Ctrl-C:\n" + string.Join('\n', Survivors(running, marker)));
+            }
         }
         finally
         {
@@ -131,25 +137,6 @@ public sealed class CtrlCTests(ITestOutputHelper output)
         kill.WaitForExit();
     }
 
-    /// <summary>Polls <paramref name="condition"/> (process exits and output lines of other processes have no event to
-    /// wait on) until it holds or the default timeout passes.</summary>
-    private static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TestTimeouts.Default)
-        {
-            if (condition()) return true;
-            await Task.Delay(100);
-        }
-
-        return condition();
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        if (!await EventuallyAsync(condition)) throw new TimeoutException($"Timed out waiting for {what}.");
-    }
-
     /// <summary>The AppHost's process and its output lines (both streams), which a test can wait for.</summary>
     private sealed class AppHostProcess
     {
@@ -170,9 +157,14 @@ public sealed class CtrlCTests(ITestOutputHelper output)
 
         public async Task<string> WaitForLineAsync(string prefix)
         {
-            string? line = null;
-            if (await EventuallyAsync(() => (line = Find(prefix)) is not null)) return line!;
-            lock (_lines) throw new TimeoutException($"The AppHost did not print \"{prefix}\"; it printed:\n" + string.Join('\n', _lines));
+            try
+            {
+                return await Wait.ForValueAsync(() => Find(prefix), $"the AppHost to print \"{prefix}\"");
+            }
+            catch (TimeoutException timedOut)
+            {
+                lock (_lines) throw new TimeoutException($"{timedOut.Message}; it printed:\n" + string.Join('\n', _lines));
+            }
         }
 
         private string? Find(string prefix)

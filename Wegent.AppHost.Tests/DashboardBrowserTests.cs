@@ -25,7 +25,7 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture) : IAsyncLifeti
             Args = TestPrerequisites.ChromiumArguments,
             ViewportSize = new ViewportSize { Width = 1600, Height = 1000 },
         });
-        SetDefaultExpectTimeout((float)TestTimeouts.Default.TotalMilliseconds);
+        SetDefaultExpectTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
     }
 
     public async Task DisposeAsync()
@@ -93,7 +93,7 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture) : IAsyncLifeti
     private async Task<IPage> NewPageAsync()
     {
         var page = _browser!.Pages.Count > 0 ? _browser.Pages[0] : await _browser.NewPageAsync();
-        page.SetDefaultTimeout((float)TestTimeouts.Default.TotalMilliseconds);
+        page.SetDefaultTimeout((float)Wait.DefaultTimeout.TotalMilliseconds);
         return page;
     }
 

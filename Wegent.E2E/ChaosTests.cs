@@ -89,7 +89,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         backend.Thaw();
 
         // The thawed backend may still list the device as connected from before the freeze: wait for the executor itself.
-        await Eventually.TrueAsync(() => executor.Process.Lines.Count(line => line.Contains("Registered as device", StringComparison.Ordinal)) == 2, "a second registration");
+        await Wait.UntilAsync(() => executor.Process.Lines.Count(line => line.Contains("Registered as device", StringComparison.Ordinal)) == 2, "a second registration");
         await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId && d["connected"]?.GetValue<bool>() == true, "registered again");
     }
 }

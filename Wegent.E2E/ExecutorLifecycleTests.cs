@@ -87,11 +87,11 @@ public sealed class ExecutorLifecycleTests
         await backend.Api.WaitForDeviceAsync(d => d["device_id"]?.GetValue<string>() == executor.DeviceId, "registered");
         var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Sleep", ["scenario"] = ScriptedAnswers.LongBashStep });
         var taskDirectory = Path.Combine(executor.Workspace, taskId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
+        await Wait.UntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
 
         executor.Process.Signal(PosixSignalKind.Kill);
         await executor.Process.WaitForExitAsync();
-        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end with its executor");
+        await Wait.UntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end with its executor");
         executor.Launch();
 
         var subtask = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId,

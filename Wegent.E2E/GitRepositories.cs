@@ -25,24 +25,24 @@ internal sealed class GitRepositories : IAsyncDisposable
     public static async Task<GitRepositories> ServeAsync()
     {
         var root = Directory.CreateTempSubdirectory("wegent-e2e-git-");
-        var port = TestEnvironment.FreePort();
+        var port = FreePort.OnLoopback();
         var daemon = ManagedProcess.Start("git-daemon", "git",
             ["daemon", "--reuseaddr", "--export-all", "--informative-errors", $"--base-path={root.FullName}", "--listen=127.0.0.1", $"--port={port}", root.FullName],
             root.FullName, new Dictionary<string, string?>());
-        var deadline = DateTime.UtcNow + TestEnvironment.DefaultTimeout;
-        while (true)
+        await Wait.UntilAsync(async () =>
         {
             try
             {
                 using var probe = new TcpClient();
                 await probe.ConnectAsync("127.0.0.1", port);
-                return new GitRepositories(root, daemon, port);
+                return true;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && !daemon.HasExited)
+            catch (SocketException) when (!daemon.HasExited)
             {
-                await Task.Delay(50);
+                return false;
             }
-        }
+        }, $"git daemon to listen on port {port}");
+        return new GitRepositories(root, daemon, port);
     }
 
     /// <summary>Creates <c>{name}.git</c>, bare, with one commit on <c>main</c>: README.md plus what

@@ -46,7 +46,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
             var answers = new AnswerLog(backend.Api);
 
             var (warmUp, _) = await SendAsync(backend, executor, new HostilePayloads(1, FirstSubtaskId - WarmUpPayloads, targets), WarmUpPayloads, _ => { });
-            await answers.WaitForAsync(warmUp, TestEnvironment.DefaultTimeout);
+            await answers.WaitForAsync(warmUp, Wait.DefaultTimeout);
             var baseline = Rss(executor);
 
             var series = new List<double> { baseline };

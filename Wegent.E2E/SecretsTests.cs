@@ -94,7 +94,7 @@ public sealed class SecretsTests
         backend.Freeze();
         try
         {
-            await Eventually.TrueAsync(() => File.Exists(entry), "the final result in the outbox");
+            await Wait.UntilAsync(() => File.Exists(entry), "the final result in the outbox");
             Assert.Equal(OwnerOnly, File.GetUnixFileMode(entry));
             File.Copy(entry, copy);
             File.SetUnixFileMode(copy, File.GetUnixFileMode(entry));
@@ -106,7 +106,7 @@ public sealed class SecretsTests
 
         var final = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
         Assert.Equal("COMPLETED", final["status"]!.GetValue<string>());
-        await Eventually.TrueAsync(() => !File.Exists(entry), "the outbox entry removed once acknowledged");
+        await Wait.UntilAsync(() => !File.Exists(entry), "the outbox entry removed once acknowledged");
         return copy;
     }
 }

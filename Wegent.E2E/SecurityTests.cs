@@ -106,7 +106,7 @@ public sealed class SecurityTests
             var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(Task());
 
             Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(taskId, subtaskId)));
-            await Eventually.TrueAsync(() => File.Exists(taskServerRan), "the task's own MCP server started");
+            await Wait.UntilAsync(() => File.Exists(taskServerRan), "the task's own MCP server started");
             Assert.False(File.Exists(hookRan), "the repository's SessionStart hook ran");
             Assert.False(File.Exists(repositoryServerRan), "the repository's .mcp.json server ran");
         }
@@ -280,7 +280,7 @@ public sealed class SecurityTests
 
         public static RecordingModel Start()
         {
-            var model = new RecordingModel(TestEnvironment.FreePort());
+            var model = new RecordingModel(FreePort.OnLoopback());
             model._listener.Start();
             _ = model.AnswerAsync();
             return model;

@@ -71,7 +71,7 @@ public sealed partial class SoakTests(ITestOutputHelper output)
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
         }
 
-        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(executor.Workspace).Count == 0, "no agent process left");
+        await Wait.UntilAsync(() => ProcessScan.RunningUnder(executor.Workspace).Count == 0, "no agent process left");
         var end = ProcessSample.Of(executor.Process.Id);
         output.WriteLine($"{count} tasks in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:0} s: {string.Join(", ", statuses.Select(s => $"{s.Key} {s.Value}"))}");
         output.WriteLine($"after 10 tasks: {baseline}; after {count}: {end}");

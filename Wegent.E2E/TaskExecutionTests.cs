@@ -144,13 +144,13 @@ public sealed class TaskExecutionTests(ITestOutputHelper output)
 
         var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Sleep", ["scenario"] = ScriptedAnswers.LongBashStep });
         var taskDirectory = TaskDirectory(executor, taskId);
-        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
+        await Wait.UntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
 
         await backend.Api.CancelAsync(taskId);
         var subtask = await backend.Api.WaitForFinalAsync(taskId, subtaskId);
 
         Assert.Equal("CANCELLED", Status(subtask));
-        await Eventually.TrueAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end");
+        await Wait.UntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end");
         var recorded = await RecordedAsync(backend, generation, taskId, subtaskId, "a cancel");
         if (generation == BackendGeneration.Responses)
         {
@@ -209,7 +209,7 @@ public sealed class TaskExecutionTests(ITestOutputHelper output)
         var entry = Path.Combine(executor.Home, "outbox", $"subtask-{subtaskId}.json");
 
         await backend.KillBackendAsync();
-        await Eventually.TrueAsync(() => File.Exists(entry), "the final result in the outbox");
+        await Wait.UntilAsync(() => File.Exists(entry), "the final result in the outbox");
         executor.Process.Signal(PosixSignalKind.Kill);
         await executor.Process.WaitForExitAsync();
         await backend.StartBackendAsync();
@@ -220,7 +220,7 @@ public sealed class TaskExecutionTests(ITestOutputHelper output)
         var final = await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => Status(s) == "COMPLETED", "completed by the restarted executor");
         Assert.Equal(1, final["complete_count"]!.GetValue<int>());
         Assert.Equal(ScriptedAnswers.Slow(5), Value(final));
-        await Eventually.TrueAsync(() => !File.Exists(entry), "the outbox entry removed once acknowledged");
+        await Wait.UntilAsync(() => !File.Exists(entry), "the outbox entry removed once acknowledged");
         var recorded = await RecordedAsync(backend, generation, taskId, subtaskId, "a final delivered from the outbox after a restart");
         if (generation == BackendGeneration.Responses)
         {

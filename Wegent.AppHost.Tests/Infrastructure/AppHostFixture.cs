@@ -33,7 +33,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         builder.Configuration["ASPIRE_INTERACTIVITY_ENABLED"] = "true";
         _app = await builder.BuildAsync();
         await _app.StartAsync();
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timeout = new CancellationTokenSource(Wait.DefaultTimeout);
         try
         {
             foreach (var name in new[] { WegentAppModel.Model, WegentAppModel.Backend, WegentAppModel.Executor })
@@ -60,7 +60,7 @@ public sealed class AppHostFixture : IAsyncLifetime
         // By the resource, not its name: the logs are kept per instance (model-xyz), which this overload resolves.
         var watched = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
         var lines = new List<LogLine>();
-        using var timeout = new CancellationTokenSource(TestTimeouts.Default);
+        using var timeout = new CancellationTokenSource(Wait.DefaultTimeout);
         try
         {
             await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(watched).WithCancellation(timeout.Token))
@@ -88,16 +88,19 @@ public sealed class AppHostFixture : IAsyncLifetime
     public async Task<JsonObject> WaitForTaskAsync(long taskId, Func<string, bool> accept)
     {
         using var http = BackendClient();
-        var deadline = Stopwatch.StartNew();
         JsonObject? last = null;
-        while (deadline.Elapsed < TestTimeouts.Default)
+        try
         {
-            last = JsonNode.Parse(await http.GetStringAsync($"/api/tasks/{taskId}?events=false"))!.AsObject();
-            if (last["status"]?.GetValue<string>() is { } status && accept(status)) return last;
-            await Task.Delay(100);
+            return await Wait.ForValueAsync(async () =>
+            {
+                last = JsonNode.Parse(await http.GetStringAsync($"/api/tasks/{taskId}?events=false"))!.AsObject();
+                return last["status"]?.GetValue<string>() is { } status && accept(status) ? last : null;
+            }, $"task {taskId} to reach the expected status");
         }
-
-        throw new TimeoutException($"Task {taskId} did not reach the expected status; last seen: {last?.ToJsonString()}");
+        catch (TimeoutException timedOut)
+        {
+            throw new TimeoutException($"{timedOut.Message}; last seen: {last?.ToJsonString()}");
+        }
     }
 
     public async Task DisposeAsync()
@@ -136,19 +139,13 @@ public sealed class AppHostCollection : ICollectionFixture<AppHostFixture>
     public const string Name = "AppHost";
 }
 
-internal static class TestTimeouts
-{
-    /// <summary>Longer on CI, where the machine is shared.</summary>
-    public static TimeSpan Default { get; } = TimeSpan.FromSeconds(Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ? 120 : 60);
-}
-
 /// <summary>A test of the running AppHost: needs Python with the dev backend's packages and the Claude Code CLI.
 /// Skipped with the reason when one is missing, unless WEGENT_E2E_REQUIRED=1 (scripts/test) makes it fail instead.</summary>
 public sealed class AppHostFactAttribute : FactAttribute
 {
     public AppHostFactAttribute()
     {
-        Timeout = (int)(TestTimeouts.Default.TotalMilliseconds * 3);
+        Timeout = (int)(Wait.DefaultTimeout.TotalMilliseconds * 3);
         Skip = TestPrerequisites.SkipReason(browser: false);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Wegent.AppHost.Tests.Infrastructure;
 
 /// <summary>An <see cref="AppHostFactAttribute"/> that also drives Debian's Chromium.</summary>
@@ -7,7 +5,7 @@ public sealed class BrowserFactAttribute : FactAttribute
 {
     public BrowserFactAttribute()
     {
-        Timeout = (int)(TestTimeouts.Default.TotalMilliseconds * 3);
+        Timeout = (int)(Wait.DefaultTimeout.TotalMilliseconds * 3);
         Skip = TestPrerequisites.SkipReason(browser: true);
     }
 }
@@ -29,31 +27,15 @@ internal static class TestPrerequisites
 
     public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "artifacts", "screenshots");
 
-    private static bool PythonReady { get; } = Succeeds(Layout.Python, "-c", "import fastapi, uvicorn, socketio, jwt");
+    /// <summary>What the AppHost would refuse to start a resource without, in its words and with its fix; null when nothing is.</summary>
+    private static string? Missing { get; } = Prerequisites.DevBackendPython(Layout)() ?? Prerequisites.ClaudeCli(() => Layout.ClaudeCli)();
 
     public static string? SkipReason(bool browser)
     {
         if (Environment.GetEnvironmentVariable("WEGENT_E2E_REQUIRED") == "1") return null;
         if (!OperatingSystem.IsLinux()) return "The AppHost tests run on Linux.";
-        if (!PythonReady) return "Python lacks fastapi/uvicorn/socketio/jwt: run scripts/install-prerequisites.";
-        if (Layout.ClaudeCli is null) return "The Claude Code CLI is missing: run scripts/install-prerequisites, or set WEGENT_CLAUDE_CLI.";
+        if (Missing is not null) return Missing;
         if (browser && !File.Exists(Chromium)) return $"Chromium is missing at {Chromium}: run scripts/install-prerequisites (or apt-get install -y chromium), or set WEGENT_CHROMIUM.";
         return null;
-    }
-
-    private static bool Succeeds(string command, params string[] arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(command) { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var argument in arguments) start.ArgumentList.Add(argument);
-            using var process = Process.Start(start);
-            process?.WaitForExit();
-            return process?.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
     }
 }

@@ -5,6 +5,8 @@ using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Images;
+using ContainerWait = DotNet.Testcontainers.Builders.Wait;
+using Wait = Wegent.Testing.Wait;
 
 namespace Wegent.E2E.Infrastructure;
 
@@ -40,7 +42,7 @@ public sealed class ContainerBackend : IAsyncDisposable
     public static async Task<ContainerBackend> StartAsync()
     {
         await ImageBuilt.Value;
-        var port = TestEnvironment.FreePort();
+        var port = FreePort.OnLoopback();
         var url = $"http://127.0.0.1:{port}";
         var container = new ContainerBuilder(ImageName)
             .WithImagePullPolicy(PullPolicy.Never)
@@ -53,8 +55,8 @@ public sealed class ContainerBackend : IAsyncDisposable
                 ["WEGENT_DEV_MODEL_URL"] = url,
             })
             .WithCommand("python3", "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-level", "warning")
-            .WithWaitStrategy(Wait.ForUnixContainer().AddCustomWaitStrategy(new HealthyOnLoopback(url + "/health"),
-                strategy => strategy.WithTimeout(TestEnvironment.DefaultTimeout)))
+            .WithWaitStrategy(ContainerWait.ForUnixContainer().AddCustomWaitStrategy(new HealthyOnLoopback(url + "/health"),
+                strategy => strategy.WithTimeout(Wait.DefaultTimeout)))
             .Build();
         try
         {

@@ -219,48 +219,41 @@ public sealed class BackendApi(Uri baseUrl, string token) : IDisposable
     /// <summary>Polls the backend's view until the subtask satisfies <paramref name="condition"/>.</summary>
     public async Task<JsonObject> WaitForSubtaskAsync(long taskId, long subtaskId, Func<JsonObject, bool> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TestEnvironment.DefaultTimeout);
         JsonObject? last = null;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            try
+            return await Wait.ForValueAsync(() => WhileReachableAsync(async () =>
             {
                 last = await SubtaskAsync(taskId, subtaskId);
-                if (condition(last)) return last;
-            }
-            catch (HttpRequestException)
-            {
-                // The backend may be restarting.
-            }
-
-            await Task.Delay(50);
+                return condition(last) ? last : null;
+            }), $"subtask {subtaskId} to be {what}", timeout);
         }
-
-        throw new TimeoutException($"Timed out waiting for subtask {subtaskId} to be {what}; last seen: {last?.ToJsonString()}");
+        catch (TimeoutException timedOut)
+        {
+            throw new TimeoutException($"{timedOut.Message}; last seen: {last?.ToJsonString()}");
+        }
     }
 
     public async Task<JsonObject> WaitForFinalAsync(long taskId, long subtaskId, TimeSpan? timeout = null) =>
         await WaitForSubtaskAsync(taskId, subtaskId,
             s => s["status"]?.GetValue<string>() is "COMPLETED" or "FAILED" or "CANCELLED", "finished", timeout);
 
-    public async Task<JsonObject> WaitForDeviceAsync(Func<JsonObject, bool> condition, string what)
+    public Task<JsonObject> WaitForDeviceAsync(Func<JsonObject, bool> condition, string what) =>
+        Wait.ForValueAsync(() => WhileReachableAsync(async () => (await DevicesAsync()).Select(d => d!.AsObject()).FirstOrDefault(condition)),
+            $"a device that is {what}");
+
+    /// <summary>The probe's answer, or null (try again) while the backend does not answer: it may be restarting.</summary>
+    private static async Task<T?> WhileReachableAsync<T>(Func<Task<T?>> probe)
+        where T : class
     {
-        var deadline = DateTime.UtcNow + TestEnvironment.DefaultTimeout;
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            try
-            {
-                var device = (await DevicesAsync()).Select(d => d!.AsObject()).FirstOrDefault(condition);
-                if (device is not null) return device;
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(50);
+            return await probe();
         }
-
-        throw new TimeoutException($"Timed out waiting for a device that is {what}");
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     public void Dispose() => _http.Dispose();

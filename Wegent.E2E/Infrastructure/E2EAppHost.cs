@@ -111,7 +111,7 @@ internal sealed class E2EAppHost : IAsyncDisposable
         try
         {
             await app.StartAsync();
-            using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
+            using var timeout = new CancellationTokenSource(Wait.DefaultTimeout);
             await app.ResourceNotifications.WaitForResourceHealthyAsync(WegentAppModel.Model, timeout.Token);
         }
         catch

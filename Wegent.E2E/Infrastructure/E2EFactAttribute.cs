@@ -1,3 +1,5 @@
+using AppHostPrerequisites = Wegent.AppHost.Prerequisites;
+
 namespace Wegent.E2E.Infrastructure;
 
 /// <summary>An end-to-end test: needs Python with the backend's packages and the Claude Code CLI. Without them it is
@@ -23,35 +25,17 @@ public sealed class E2ETheoryAttribute : TheoryAttribute
 
 internal static class Prerequisites
 {
-    public static int TestTimeoutMilliseconds => (int)(TestEnvironment.DefaultTimeout.TotalMilliseconds * 3);
+    public static int TestTimeoutMilliseconds => (int)(Wait.DefaultTimeout.TotalMilliseconds * 3);
 
     public static string? SkipReason()
     {
         if (Environment.GetEnvironmentVariable("WEGENT_E2E_REQUIRED") == "1") return null;
         if (!OperatingSystem.IsLinux()) return "The E2E suite runs on Linux.";
-        if (!PythonReady) return $"{TestEnvironment.Python} lacks fastapi/uvicorn/socketio: run scripts/test (or apt-get install python3-socketio python3-uvicorn python3-fastapi python3-jwt).";
-        if (TestEnvironment.ClaudeCli is null) return "The Claude Code CLI is missing: run scripts/test (or npm install @anthropic-ai/claude-code@2.1.197), or set WEGENT_CLAUDE_CLI.";
-        return null;
+        return Missing;
     }
 
-    public static bool PythonReady { get; } = Check();
-
-    private static bool Check()
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(TestEnvironment.Python, ["-c", "import fastapi, uvicorn, socketio, jwt"])
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            });
-            if (process is null) return false;
-            process.WaitForExit();
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    /// <summary>What the AppHost would refuse to start the backend or the executor without, in its words and with its
+    /// fix (Python's packages for the dev backend, then the Claude Code CLI); null when nothing is. Checked once.</summary>
+    private static string? Missing { get; } =
+        AppHostPrerequisites.DevBackendPython(TestEnvironment.Layout)() ?? AppHostPrerequisites.ClaudeCli(() => TestEnvironment.ClaudeCli)();
 }

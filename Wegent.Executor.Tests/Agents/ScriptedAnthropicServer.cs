@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -13,14 +12,13 @@ namespace Wegent.Executor.Tests.Agents;
 /// </summary>
 internal sealed class ScriptedAnthropicServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly HttpListener _listener;
     private readonly Task _serving;
 
     public ScriptedAnthropicServer()
     {
-        BaseUrl = $"http://127.0.0.1:{FreePort()}/";
-        _listener.Prefixes.Add(BaseUrl);
-        _listener.Start();
+        (_listener, var port) = FreePort.StartHttpListener();
+        BaseUrl = $"http://127.0.0.1:{port}/";
         _serving = ServeAsync();
     }
 
@@ -126,11 +124,4 @@ internal sealed class ScriptedAnthropicServer : IAsyncDisposable
 
     private static void Event(StringBuilder sse, string name, JsonObject data) =>
         sse.Append("event: ").Append(name).Append("\ndata: ").Append(data.ToJsonString(JsonSerializerOptions.Default)).Append("\n\n");
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -11,22 +11,30 @@ using Wegent.Executor.Tests.TestSupport;
 namespace Wegent.Executor.Tests.Connection;
 
 /// <summary>The session on fake time against scripted connections: each test advances the clock only while it waits for
-/// what the session should do next.</summary>
-public sealed class ExecutorSessionTests : IDisposable
+/// what the session should do next. Each run a test starts is stopped and awaited when the test ends, as the host stops it.</summary>
+public sealed class ExecutorSessionTests : IAsyncLifetime
 {
     private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _time = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly TestLog _log = new();
     private readonly RecordingHandler _handler = new();
+    private Task? _run;
 
-    public void Dispose()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Cancelling ends the run without an error, whatever it was doing (connected, or waiting to reconnect).</summary>
+    public async Task DisposeAsync()
     {
-        _stop.Cancel();
+        await _stop.CancelAsync();
+        if (_run is not null) await _run.WaitAsync(Wait.DefaultTimeout);
         _stop.Dispose();
     }
 
     internal static DeviceRegistration Registration { get; } = new("dev-1", "Linux - host", "0.1.0", ["claude_code"], "runtime-0123456789abcdef01234567");
+
+    /// <summary>Starts a run that lasts until the test ends.</summary>
+    private void Start(ExecutorSession session) => _run = session.RunAsync(_handler, _stop.Token);
 
     private ExecutorSession Create(FakeSocketIoFactory factory, string token = "tok") =>
         new(factory, new ExecutorSessionSettings
@@ -70,7 +78,7 @@ public sealed class ExecutorSessionTests : IDisposable
         _handler.Running = [7, 9];
         _handler.Queued = 2;
 
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
         await Wait.UntilAsync(() => Count(connection, KnownEvents.DeviceHeartbeat) == 1, "the first heartbeat, right after registering");
         await AdvanceUntilAsync(() => Count(connection, KnownEvents.DeviceHeartbeat) == 2, "the next heartbeat one interval later", stepSeconds: 5);
 
@@ -99,7 +107,7 @@ public sealed class ExecutorSessionTests : IDisposable
         var factory = new FakeSocketIoFactory(_ => new FakeSocketIoConnection());
         var session = Create(factory, token: "wg-3f2a9c0d4e5b6a7c8d9e0f1a2b3c4d5e");
 
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
 
         await Wait.UntilAsync(() => session.IsReady, "registration");
         Assert.Equal("wg-3f2a9c0d4e5b6a7c8d9e0f1a2b3c4d5e", factory.LastOptions!.Auth!["token"]!.GetValue<string>());
@@ -116,7 +124,7 @@ public sealed class ExecutorSessionTests : IDisposable
             OnCall = (name, _) => Answer(name == KnownEvents.DeviceHeartbeat && ++heartbeats == 1 ? Error(error) : Success()),
         };
         var factory = new FakeSocketIoFactory(_ => connection);
-        _ = Create(factory).RunAsync(_handler, _stop.Token);
+        Start(Create(factory));
 
         await Wait.UntilAsync(() => Count(connection, KnownEvents.DeviceRegister) == 2 && Count(connection, KnownEvents.DeviceHeartbeat) >= 2,
             "a second registration and a heartbeat after it");
@@ -133,7 +141,7 @@ public sealed class ExecutorSessionTests : IDisposable
         };
         var second = new FakeSocketIoConnection();
         var factory = new FakeSocketIoFactory(n => n == 0 ? first : second);
-        _ = Create(factory).RunAsync(_handler, _stop.Token);
+        Start(Create(factory));
 
         await AdvanceUntilAsync(() => Count(second, KnownEvents.DeviceHeartbeat) == 1, "a heartbeat on a new connection");
 
@@ -151,7 +159,7 @@ public sealed class ExecutorSessionTests : IDisposable
         {
             OnCall = (name, _) => Answer(name == KnownEvents.DeviceHeartbeat && n < 4 ? Error("Stale device connection") : Success()),
         });
-        _ = Create(factory).RunAsync(_handler, _stop.Token);
+        Start(Create(factory));
 
         await AdvanceUntilAsync(() => factory.Created.Count == 5 && Count(factory.Created[4], KnownEvents.DeviceHeartbeat) == 1,
             "a fifth connection whose heartbeat is accepted");
@@ -170,7 +178,7 @@ public sealed class ExecutorSessionTests : IDisposable
             OnCall = (name, _) => Answer(name == KnownEvents.DeviceHeartbeat ? Error("Not authenticated") : Success()),
         };
         var second = new FakeSocketIoConnection();
-        _ = Create(new FakeSocketIoFactory(n => n == 0 ? first : second)).RunAsync(_handler, _stop.Token);
+        Start(Create(new FakeSocketIoFactory(n => n == 0 ? first : second)));
 
         await AdvanceUntilAsync(() => Count(second, KnownEvents.DeviceRegister) == 1, "registration on a new connection");
 
@@ -186,7 +194,7 @@ public sealed class ExecutorSessionTests : IDisposable
             OnCall = (name, _) => name == KnownEvents.DeviceHeartbeat ? Task.FromException<JsonNode?>(new TimeoutException("no ack")) : Answer(Success()),
         };
         var second = new FakeSocketIoConnection();
-        _ = Create(new FakeSocketIoFactory(n => n == 0 ? first : second)).RunAsync(_handler, _stop.Token);
+        Start(Create(new FakeSocketIoFactory(n => n == 0 ? first : second)));
 
         await AdvanceUntilAsync(() => Count(second, KnownEvents.DeviceRegister) == 1, "registration on a new connection", stepSeconds: 5);
 
@@ -204,7 +212,7 @@ public sealed class ExecutorSessionTests : IDisposable
         var session = Create(new FakeSocketIoFactory(n => n == 0 ? first : second));
         var registrations = 0;
         session.Registered += () => Interlocked.Increment(ref registrations);
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
         await Wait.UntilAsync(() => registrations == 1, "the first registration");
 
         first.Close("server closed");
@@ -222,7 +230,7 @@ public sealed class ExecutorSessionTests : IDisposable
         });
         var session = Create(factory);
 
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
 
         await AdvanceUntilAsync(() => session.IsReady, "registration once the backend is up", stepSeconds: 0.5);
         Assert.Equal(4, factory.Created.Count);
@@ -260,9 +268,9 @@ public sealed class ExecutorSessionTests : IDisposable
         });
         var session = Create(factory);
 
-        var run = session.RunAsync(_handler, _stop.Token);
+        Start(session);
 
-        await AdvanceUntilAsync(() => session.IsReady || run.IsCompleted, "registration after five refusals", stepSeconds: 0.5);
+        await AdvanceUntilAsync(() => session.IsReady || _run!.IsCompleted, "registration after five refusals", stepSeconds: 0.5);
         Assert.True(session.IsReady);
         Assert.Equal(5, LinesStartingWith($"Warning: The backend refused the connection ({serverMessage}): "));
         Assert.Equal(0, LinesStartingWith("Error:"));
@@ -276,7 +284,7 @@ public sealed class ExecutorSessionTests : IDisposable
             OnConnect = _ => n == 0 ? Task.FromException(new SocketIoConnectRefusedException("Too many device connection attempts")) : Task.CompletedTask,
         });
         var session = Create(factory);
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
 
         var wait = await Wait.ForValueAsync(
             () => _log.Lines.FirstOrDefault(line => line.StartsWith("Information: Next connection attempt in", StringComparison.Ordinal)),
@@ -321,7 +329,7 @@ public sealed class ExecutorSessionTests : IDisposable
         };
         var session = Create(new FakeSocketIoFactory(_ => connection));
 
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
         await session.WaitUntilReadyAsync(CancellationToken.None).WaitAsync(Wait.DefaultTimeout);
 
         Assert.Equal(expected, session.ProbedResultProtocol);
@@ -337,7 +345,7 @@ public sealed class ExecutorSessionTests : IDisposable
             OnCall = (name, _) => name == ResultProtocolProbe.EventName ? probe.Task : Answer(Success()),
         };
         var session = Create(new FakeSocketIoFactory(_ => connection));
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
         await Wait.UntilAsync(() => Count(connection, ResultProtocolProbe.EventName) == 1, "the probe");
 
         var ready = session.WaitUntilReadyAsync(CancellationToken.None);
@@ -371,7 +379,7 @@ public sealed class ExecutorSessionTests : IDisposable
             OnCall = (name, _) => name == ResultProtocolProbe.EventName ? Task.FromException<JsonNode?>(new TimeoutException("no ack")) : Answer(Success()),
         };
         var session = Create(new FakeSocketIoFactory(n => n == 0 ? connection : silent));
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
 
         await Wait.UntilAsync(() => probes == 2 && heartbeats == 2, "a second registration and probe on the same connection");
         Assert.Equal(ResultProtocol.Legacy, session.ProbedResultProtocol);
@@ -394,7 +402,7 @@ public sealed class ExecutorSessionTests : IDisposable
             OnCall = (name, _) => Answer(name == ResultProtocolProbe.EventName ? answer?.DeepClone() : Success()),
         }).ToArray();
         var session = Create(new FakeSocketIoFactory(n => connections[n]));
-        _ = session.RunAsync(_handler, _stop.Token);
+        Start(session);
 
         foreach (var (connection, expected) in connections.Zip([ResultProtocol.Legacy, ResultProtocol.Responses, ResultProtocol.Responses]))
         {
@@ -411,7 +419,7 @@ public sealed class ExecutorSessionTests : IDisposable
     public async Task Hands_server_events_and_calls_to_the_handler_in_order_and_answers_a_call_the_handler_failed_on()
     {
         var connection = new FakeSocketIoConnection();
-        _ = Create(new FakeSocketIoFactory(_ => connection)).RunAsync(_handler, _stop.Token);
+        Start(Create(new FakeSocketIoFactory(_ => connection)));
         await Wait.UntilAsync(() => Count(connection, KnownEvents.DeviceRegister) == 1, "registration");
 
         connection.ServerEmits("boom", null);

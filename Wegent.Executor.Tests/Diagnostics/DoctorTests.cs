@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Connection.SocketIo;
@@ -54,12 +53,7 @@ public sealed class DoctorTests : IDisposable
 
     private static DoctorCheckResult Line(IReadOnlyList<DoctorCheckResult> results, string title) => results.Single(r => r.Title == title);
 
-    private static Uri ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-    }
+    private static Uri ClosedPort() => new($"http://127.0.0.1:{FreePort.OnLoopback()}");
 
     [Fact]
     public async Task A_configuration_error_is_the_first_failed_line_and_network_checks_are_not_attempted()

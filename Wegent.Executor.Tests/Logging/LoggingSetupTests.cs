@@ -47,13 +47,6 @@ public sealed class LoggingSetupTests : IDisposable
         return (paths, bodies.ToArray());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private ExecutorOptions Options(ExecutorLogLevel level = ExecutorLogLevel.Info, string? logDirectory = null) => new()
     {
         BackendUrl = new Uri("http://localhost:8000"),
@@ -87,7 +80,7 @@ public sealed class LoggingSetupTests : IDisposable
     public async Task With_an_otlp_endpoint_log_events_are_exported_masked_with_their_trace()
     {
         using var collector = new HttpListener();
-        var port = FreePort();
+        var port = FreePort.OnLoopback();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();
         var received = ReceiveUntilAsync(collector, last: "refused");

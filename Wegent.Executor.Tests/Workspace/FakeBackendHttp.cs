@@ -13,39 +13,13 @@ internal sealed class FakeBackendHttp : IAsyncDisposable
 
     public FakeBackendHttp()
     {
-        (_listener, Port) = StartOnFreePort();
+        (_listener, Port) = FreePort.StartHttpListener();
         _loop = Task.Run(LoopAsync);
     }
 
     public int Port { get; }
 
     public Uri Url => new($"http://127.0.0.1:{Port}");
-
-    /// <summary>A listener started on a free loopback port, trying again when another test took the port first.</summary>
-    public static (HttpListener Listener, int Port) StartOnFreePort()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            int port;
-            using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 20)
-            {
-                listener.Close();
-            }
-        }
-    }
 
     public IReadOnlyList<(string PathAndQuery, string? Authorization)> Requests
     {

@@ -18,7 +18,7 @@ internal sealed class GitHttpServer : IAsyncDisposable
     {
         Root = root;
         _expectedAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{token}"));
-        (_listener, Port) = FakeBackendHttp.StartOnFreePort();
+        (_listener, Port) = FreePort.StartHttpListener();
         _loop = Task.Run(LoopAsync);
     }
 

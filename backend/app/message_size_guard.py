@@ -6,19 +6,13 @@ which would hide an executor bug (an oversized emit) behind a silent stall.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
-
-Scope = dict[str, Any]
-Message = dict[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MESSAGE_TOO_BIG = 1009
 
 
 class MessageSizeGuard:
-    def __init__(self, app: AsgiApp, max_message_size: int) -> None:
+    def __init__(self, app: ASGIApp, max_message_size: int) -> None:
         self._app = app
         self._max = max_message_size
 

@@ -28,8 +28,8 @@ class AckDelayTests(BackendTestCase):
     async def test_a_held_ack_is_released_when_the_delay_is_lowered(self) -> None:
         client, device_id = await self.device()
         self.assertEqual(self.set_delay(HELD)["delay_seconds"], HELD)
-        heartbeat = asyncio.ensure_future(client.emit("device:heartbeat", {"device_id": device_id,
-                                                                             "running_task_ids": []}, timeout=HELD))
+        beat = {"device_id": device_id, "running_task_ids": []}
+        heartbeat = asyncio.ensure_future(client.emit("device:heartbeat", beat, timeout=HELD))
         await wait_until(lambda: self.acks()["unanswered"] == 1, what="the heartbeat ack held")
         self.assertFalse(heartbeat.done())
         # Applied before it is answered: the device is online already.

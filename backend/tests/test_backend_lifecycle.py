@@ -34,7 +34,6 @@ class PersistenceTests(AsyncTestCase):
         self.assertGreater(next_ids["task_id"], ids["task_id"])
         self.assertGreater(next_ids["subtask_id"], ids["subtask_id"])
 
-
     async def test_the_streaming_state_survives_a_restart(self) -> None:
         """The newer backend keeps streamed text in Redis, which outlives a backend restart: a final event with
         no output after the restart stores what was streamed before it."""
@@ -53,9 +52,8 @@ class PersistenceTests(AsyncTestCase):
 
         again = await connected_device(backend, "hw-persist-responses")
         self.addAsyncCleanup(again.close)
-        self.assertEqual(await again.emit("response.completed", result_event(payload, "response.completed",
-                                                                            response={"output": []})),
-                         {"success": True})
+        completed = result_event(payload, "response.completed", response={"output": []})
+        self.assertEqual(await again.emit("response.completed", completed), {"success": True})
         subtask = backend.request("GET", f"/api/tasks/{payload['task_id']}")["subtasks"][0]
         self.assertEqual((subtask["status"], subtask["result"]["value"], subtask["streamed_text"]),
                          ("COMPLETED", "kept", "kept"))

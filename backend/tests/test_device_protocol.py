@@ -209,7 +209,8 @@ class LegacyDeviceProtocolTests(BackendTestCase):
                                                                  error_message="boom"))
             self.assertEqual(ack, {"success": True})
         subtask = subtask_of(self.backend, payload["task_id"], payload["subtask_id"])
-        self.assertEqual((subtask["status"], subtask["error_message"], subtask["complete_count"]), ("FAILED", "boom", 2))
+        self.assertEqual((subtask["status"], subtask["error_message"], subtask["complete_count"]),
+                         ("FAILED", "boom", 2))
 
     async def test_complete_for_unknown_or_foreign_subtask_is_refused(self) -> None:
         owner, owner_id = await self.device()

@@ -129,7 +129,8 @@ class ResponsesDeviceTests(BackendTestCase):
         client, device_id = await self.device(runtime_instance_id="rt-1")
         for sent in ("rt-2", None):
             heartbeat = {"device_id": device_id} | ({"runtime_instance_id": sent} if sent else {})
-            self.assertEqual(await client.emit("device:heartbeat", heartbeat), {"error": "Runtime instance ID mismatch"})
+            self.assertEqual(await client.emit("device:heartbeat", heartbeat),
+                             {"error": "Runtime instance ID mismatch"})
         self.assertEqual(await client.emit("device:heartbeat", {"device_id": device_id, "runtime_instance_id": "rt-1"}),
                          {"success": True})
 
@@ -153,9 +154,9 @@ class ResponsesDeviceTests(BackendTestCase):
         client, device_id = await self.device()
         self.assertEqual(await client.emit("device:status", {"device_id": device_id, "status": "busy"}),
                          {"success": True})
-        self.assertEqual(await client.emit("device:upgrade_status", {"device_id": device_id, "status": "skipped",
-                                                                     "message": "Updates come from dotnet tool update"}),
-                         {"success": True})
+        upgrade_status = {"device_id": device_id, "status": "skipped",
+                          "message": "Updates come from dotnet tool update"}
+        self.assertEqual(await client.emit("device:upgrade_status", upgrade_status), {"success": True})
         self.assertEqual(await client.emit("device:status", {"device_id": "hw-other", "status": "busy"}),
                          {"error": "Device ID mismatch"})
         self.assertIn("error", await client.emit("device:status", {"device_id": device_id, "status": "asleep"}))

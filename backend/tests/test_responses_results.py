@@ -45,7 +45,8 @@ class ExecutionRequestTests(TaskTestCase):
         self.assertEqual(payload["bot"][0]["agent_config"]["env"]["ANTHROPIC_BASE_URL"], scripted)
         self.assertEqual({k: payload["model_config"][k] for k in ("base_url", "api_key", "model_id")},
                          {"base_url": scripted, "api_key": "scripted-key", "model_id": "scripted-model"})
-        self.assertEqual((payload["bot"][0]["mcp_servers"], payload["mcp_servers"], payload["skill_refs"]), ([], [], {}))
+        self.assertEqual((payload["bot"][0]["mcp_servers"], payload["mcp_servers"], payload["skill_refs"]),
+                         ([], [], {}))
         self.assertEqual(payload["workspace"]["repository"],
                          {"gitUrl": "https://github.com/o/r.git", "gitRepo": "o/r", "gitRepoId": None,
                           "gitDomain": "github.com", "branchName": "main"})

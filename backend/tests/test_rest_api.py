@@ -49,6 +49,21 @@ class RestApiTests(unittest.TestCase):
             self.backend.request("POST", "/api/tasks", {"prompt": "hello"})
         self.assertEqual(refused.exception.status, 409)
 
+    def test_every_json_answer_is_a_named_model_in_the_schema(self) -> None:
+        """The REST API's bodies are typed: each JSON answer names its model (or a list of one) in /openapi.json."""
+        schema = self.backend.request("GET", "/openapi.json", token=None)
+        untyped = []
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                json_content = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+                answer = json_content.get("schema")
+                if not answer:
+                    continue  # a Response of its own: a download, the scripted model's stream
+                if "$ref" not in answer and "$ref" not in answer.get("items", {}):
+                    untyped.append(f"{method.upper()} {path}")
+        self.assertEqual(untyped, [])
+        self.assertIn("TaskView", schema["components"]["schemas"])
+
     def test_unknown_task_is_not_found(self) -> None:
         with self.assertRaises(HttpError) as missing:
             self.backend.request("GET", "/api/tasks/999999")

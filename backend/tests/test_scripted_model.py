@@ -54,8 +54,8 @@ class ScriptedModelServerTests(unittest.TestCase):
         cls.model.close()
 
     def stream(self, scenario: str, body: dict) -> list[tuple[str, dict]]:
-        status, headers, raw = self.model.request("POST", f"/scripted/{quote(scenario, safe=':')}/v1/messages?beta=true",
-                                                  body | {"stream": True}, token="x", raw=True)
+        path = f"/scripted/{quote(scenario, safe=':')}/v1/messages?beta=true"
+        status, headers, raw = self.model.request("POST", path, body | {"stream": True}, token="x", raw=True)
         self.assertEqual(status, 200)
         self.assertTrue(headers["content-type"].startswith("text/event-stream"))
         events = parse_sse(raw)
@@ -111,7 +111,8 @@ class ScriptedModelServerTests(unittest.TestCase):
         self.assertEqual(events[1][1]["content_block"]["name"], "Bash")
         self.assertEqual(self.tool_input_of(events)["command"], "echo hi")
         self.assertEqual(self.tool_input_of(self.stream("bash:ls /tmp", fixture("first_turn")))["command"], "ls /tmp")
-        self.assertEqual(self.tool_input_of(self.stream("bash", fixture("first_turn")))["command"], "echo started; sleep 600")
+        self.assertEqual(self.tool_input_of(self.stream("bash", fixture("first_turn")))["command"],
+                         "echo started; sleep 600")
         self.assertEqual(self.text_of(self.stream("bash", fixture("after_tool_result"))), "The command finished.")
 
     def test_echo_repeats_the_prompt(self) -> None:

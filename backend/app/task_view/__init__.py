@@ -16,17 +16,16 @@ PAGE_PATH = "/dev/tasks"
 _ASSETS = {"tasks.js": "text/javascript; charset=utf-8", "tasks.css": "text/css; charset=utf-8"}
 
 
-def build_task_view_router() -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    @router.get(PAGE_PATH, include_in_schema=False)
-    async def page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "tasks.html", media_type="text/html; charset=utf-8")
 
-    @router.get(PAGE_PATH + "/{asset}", include_in_schema=False)
-    async def asset(asset: str) -> FileResponse:
-        if asset not in _ASSETS:
-            raise HTTPException(404, "Not found")
-        return FileResponse(STATIC_DIR / asset, media_type=_ASSETS[asset])
+@router.get(PAGE_PATH, include_in_schema=False)
+async def page() -> FileResponse:
+    return FileResponse(STATIC_DIR / "tasks.html", media_type="text/html; charset=utf-8")
 
-    return router
+
+@router.get(PAGE_PATH + "/{asset}", include_in_schema=False)
+async def asset(asset: str) -> FileResponse:
+    if asset not in _ASSETS:
+        raise HTTPException(404, "Not found")
+    return FileResponse(STATIC_DIR / asset, media_type=_ASSETS[asset])
