@@ -21,7 +21,7 @@ public sealed class SingleTaskWatchForwardingTests : IAsyncDisposable
         var handler = watch.Observing(new TaskIntake(queue, _harness.Runner, watch, "dev-1", _harness.Log.Logger));
         JsonNode? answer = null;
 
-        handler.Handle(KnownDeviceCalls.SyncCapabilities, new JsonObject(), new SocketIoReply(given => Task.FromResult((answer = given) is not null)));
+        handler.Handle(KnownDeviceCalls.SyncCapabilities, new JsonObject(), new BackendCallReply(given => Task.FromResult((answer = given) is not null)));
 
         Assert.True(answer?["success"]?.GetValue<bool>());
         Assert.Equal(queue.QueuedCount, handler.QueuedCount);

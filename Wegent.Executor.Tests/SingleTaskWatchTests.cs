@@ -33,7 +33,7 @@ public class SingleTaskWatchTests
 
         public int QueuedCount => 0;
 
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null) => Handled.Add(eventName);
+        public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null) => Handled.Add(eventName);
     }
 
     private static JsonObject Execute(long subtaskId) => new() { ["task_id"] = 1, ["subtask_id"] = subtaskId, ["prompt"] = "hi" };

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Wegent.Executor.Connection;
-using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Reporting;
-using Wegent.Executor.Tasks;
 
 namespace Wegent.Executor;
 
@@ -83,7 +80,7 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
 
         public int QueuedCount => inner.QueuedCount;
 
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
+        public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null)
         {
             watch.Observe(eventName, payload);
             inner.Handle(eventName, payload, reply);

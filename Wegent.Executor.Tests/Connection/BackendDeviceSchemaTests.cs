@@ -113,7 +113,7 @@ public sealed class BackendDeviceSchemaTests
 
         public int QueuedCount => 1;
 
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
+        public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null)
         {
         }
     }

@@ -440,7 +440,7 @@ public sealed class ExecutorSessionTests : IDisposable
 
         public int Queued { get; set; }
 
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
+        public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null)
         {
             Received.Enqueue((eventName, payload, reply is not null));
             if (eventName == "boom") throw new InvalidOperationException("handler failure");

@@ -33,7 +33,7 @@ public sealed class TaskIntakeTests : IAsyncDisposable
     private JsonObject Call(string eventName, JsonNode? payload)
     {
         JsonNode? answer = null;
-        var reply = new SocketIoReply(given =>
+        var reply = new BackendCallReply(given =>
         {
             answer = given;
             return Task.FromResult(true);

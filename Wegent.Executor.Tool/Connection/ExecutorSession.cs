@@ -4,8 +4,8 @@ using Serilog;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
-using Wegent.Executor.Tasks;
 using Wegent.Executor.Telemetry;
+using Wegent.Executor.Threading;
 
 namespace Wegent.Executor.Connection;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Protocol;
-using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Reporting;
 

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Configuration;
-using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tasks;
 

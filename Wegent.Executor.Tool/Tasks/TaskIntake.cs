@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Serilog;
-using Wegent.Executor.Connection;
-using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 
@@ -18,7 +16,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
 
     public int QueuedCount => queue.QueuedCount;
 
-    public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
+    public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null)
     {
         switch (eventName)
         {
@@ -132,13 +130,13 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
             await channel.CallAsync(KnownDeviceCalls.UpgradeStatus, DeviceCallAnswers.UpgradeSkipped(deviceId), UpgradeStatusAckTimeout, CancellationToken.None)
                 .ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TimeoutException or SocketIoDisconnectedException or SocketIoMessageTooLargeException)
+        catch (Exception ex) when (ex is TimeoutException or BackendDisconnectedException or MessageTooLargeException)
         {
             logger.Debug("{Event} was not delivered: {Error}", KnownDeviceCalls.UpgradeStatus, ex.Message);
         }
     }
 
-    private void AnswerOther(string eventName, SocketIoReply? reply)
+    private void AnswerOther(string eventName, BackendCallReply? reply)
     {
         if (DeviceCallAnswers.Unsupported(eventName) is { } refusal)
         {
@@ -156,7 +154,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
         }
     }
 
-    private static void Answer(SocketIoReply? reply, JsonObject answer)
+    private static void Answer(BackendCallReply? reply, JsonObject answer)
     {
         if (reply is not null) _ = reply.SendAsync(answer);
     }

@@ -1,4 +1,4 @@
-namespace Wegent.Executor.Tasks;
+namespace Wegent.Executor.Threading;
 
 /// <summary>A wake-up flag for one waiting loop. The loop resets it before reading its state, so a Set is never lost.</summary>
 internal sealed class AsyncSignal
