@@ -4,6 +4,7 @@ using Wegent.Executor.Configuration;
 using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
+using Wegent.Executor.Processes;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Telemetry;
 using Wegent.ServiceDefaults;
