@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Wegent.AppHost;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E.Infrastructure;
 
@@ -123,15 +124,15 @@ public sealed class DevBackend : IAsyncDisposable
     }
 
     /// <summary>SIGSTOP / SIGCONT: the socket stays open but nothing is answered, like a hung server.</summary>
-    public void Freeze() => Process.Signal(PosixSignalKind.Stop);
+    public void Freeze() => Process.Signal(UnixSignal.Stop);
 
-    public void Thaw() => Process.Signal(PosixSignalKind.Continue);
+    public void Thaw() => Process.Signal(UnixSignal.Continue);
 
     public async ValueTask DisposeAsync()
     {
         if (_backend is not null)
         {
-            _backend.Signal(PosixSignalKind.Continue);
+            _backend.Signal(UnixSignal.Continue);
             await KillBackendAsync();
         }
 

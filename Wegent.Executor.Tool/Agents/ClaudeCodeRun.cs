@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Agents;
 
@@ -60,7 +61,7 @@ internal sealed class ClaudeCodeRun(Process process, ProcessTree tree, IAgentObs
                 if (!OperatingSystem.IsWindows())
                 {
                     // SIGINT lets the CLI abort its tools and exit; a plain kill leaves tool shells running.
-                    PosixNative.SendSignal(process.Id, PosixNative.SignalInterrupt);
+                    PosixNative.SendSignal(process.Id, UnixSignal.Interrupt);
                     await WaitBoundedAsync(exit, options.InterruptGracePeriod).ConfigureAwait(false);
                 }
 

@@ -1,15 +1,22 @@
 using System.Globalization;
 
-namespace Wegent.Executor.Agents;
+namespace Wegent.Executor.Processes;
 
-/// <summary>A process as seen in /proc/&lt;pid&gt;/stat.</summary>
-internal readonly record struct ProcessIdentity(int ProcessId, ulong StartTime);
-
-/// <summary>The few fields of /proc/&lt;pid&gt;/stat we need: parent, state, start time (pid plus start time names a
-/// process uniquely, so a reused pid is never mistaken for a member).</summary>
-internal sealed record ProcStat(ProcessIdentity Identity, int ParentId, char State)
+/// <summary>The few fields of /proc/&lt;pid&gt;/stat we need: identity, parent, state, and the CPU time used so far
+/// (<paramref name="CpuTicks"/>: user plus system, in clock ticks).</summary>
+public sealed record ProcStat(ProcessIdentity Identity, int ParentId, char State, long CpuTicks)
 {
+    public const string DefaultRoot = "/proc";
+
+    /// <summary>Linux's USER_HZ, the unit of the tick fields: 100 on every architecture the tool ships for.</summary>
+    private const int TicksPerSecond = 100;
+
     public bool IsZombie => State is 'Z' or 'X';
+
+    public TimeSpan CpuTime => TimeSpan.FromSeconds((double)CpuTicks / TicksPerSecond);
+
+    /// <summary>Process <paramref name="pid"/> now; null when it is gone (or /proc is not there).</summary>
+    public static ProcStat? Read(int pid) => Read(DefaultRoot, pid);
 
     public static List<ProcStat> ReadAll(string procRoot)
     {
@@ -42,7 +49,7 @@ internal sealed record ProcStat(ProcessIdentity Identity, int ParentId, char Sta
         }
     }
 
-    /// <summary>"pid (comm) state ppid ... starttime(22nd field)"; comm may hold spaces and parentheses, so fields are
+    /// <summary>"pid (comm) state ppid ... utime(14th) stime(15th) ... starttime(22nd field)"; comm may hold spaces and parentheses, so fields are
     /// counted from the last ')'.</summary>
     public static ProcStat? Parse(int pid, string statLine)
     {
@@ -56,11 +63,13 @@ internal sealed record ProcStat(ProcessIdentity Identity, int ParentId, char Sta
         // fields[0] is field 3 (state), so field N is fields[N - 3].
         if (fields.Length < 20
             || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent)
-            || !ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
+            || !ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            || !long.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out var userTicks)
+            || !long.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out var systemTicks))
         {
             return null;
         }
 
-        return new ProcStat(new ProcessIdentity(pid, start), parent, fields[0][0]);
+        return new ProcStat(new ProcessIdentity(pid, start), parent, fields[0][0], userTicks + systemTicks);
     }
 }

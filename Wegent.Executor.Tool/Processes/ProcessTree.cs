@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Wegent.Executor.Agents;
+namespace Wegent.Executor.Processes;
 
 /// <summary>
 /// All processes of one agent run: the root, its descendants (by parent pid), and every process carrying the run's
@@ -10,7 +10,7 @@ namespace Wegent.Executor.Agents;
 /// </summary>
 internal sealed class ProcessTree
 {
-    private const string ProcRoot = "/proc";
+    private const string ProcRoot = ProcStat.DefaultRoot;
     private static readonly TimeSpan RescanDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly Process _root;
@@ -52,7 +52,7 @@ internal sealed class ProcessTree
 
             foreach (var member in alive)
             {
-                PosixNative.SendSignal(member.ProcessId, PosixNative.SignalKill);
+                PosixNative.SendSignal(member.ProcessId, UnixSignal.Kill);
             }
 
             if (_timeProvider.GetElapsedTime(started) >= timeout)

@@ -1,6 +1,6 @@
-using Wegent.Executor.Agents;
+using Wegent.Executor.Processes;
 
-namespace Wegent.Executor.Tests.Agents;
+namespace Wegent.Executor.Tests.Processes;
 
 public sealed class ProcStatTests
 {
@@ -11,7 +11,8 @@ public sealed class ProcStatTests
 
         var stat = ProcStat.Parse(4242, Line);
 
-        Assert.Equal(new ProcStat(new ProcessIdentity(4242, 987654), 17, 'S'), stat);
+        Assert.Equal(new ProcStat(new ProcessIdentity(4242, 987654), 17, 'S', CpuTicks: 3), stat);
+        Assert.Equal(TimeSpan.FromMilliseconds(30), stat!.CpuTime);
     }
 
     [Fact]

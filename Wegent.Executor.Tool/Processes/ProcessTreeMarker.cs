@@ -1,4 +1,4 @@
-namespace Wegent.Executor.Agents;
+namespace Wegent.Executor.Processes;
 
 /// <summary>An environment variable unique to one agent run. Every process the run starts inherits it, so the run's
 /// processes can be found even after they left the tree (tool processes start their own session and are reparented to

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Wegent.Executor.Processes;
 
-namespace Wegent.Executor.Agents;
+namespace Wegent.Executor.Processes;
 
 /// <summary>
 /// Makes sure no agent process outlives the executor, however the executor ends (SIGKILL and crashes included).
