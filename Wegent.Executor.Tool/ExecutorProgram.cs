@@ -1,5 +1,4 @@
 using Wegent.Executor.Agents;
-using Wegent.Executor.Cli;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
