@@ -39,32 +39,3 @@ public interface ISocketIoConnection : IAsyncDisposable
     /// missed pings, socket error, dispose).</summary>
     Task<string> Closed { get; }
 }
-
-/// <summary>An event from the server. <paramref name="Reply"/> is set when the server sent it as a call and waits for an
-/// answer.</summary>
-public sealed record SocketIoEvent(string Name, JsonNode? Payload, BackendCallReply? Reply = null);
-
-public sealed record SocketIoConnectionOptions
-{
-    /// <summary>HTTP(S) base URL; the socket goes to {scheme ws/wss}://host:port/socket.io/?EIO=4&amp;transport=websocket.</summary>
-    public required Uri BaseUrl { get; init; }
-    public required string Namespace { get; init; }
-    public JsonObject? Auth { get; init; }
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public int MaxMessageBytes { get; init; } = 1_000_000;
-}
-
-public interface ISocketIoConnectionFactory
-{
-    ISocketIoConnection Create(SocketIoConnectionOptions options);
-}
-
-public sealed class SocketIoConnectRefusedException(string? serverMessage)
-    : Exception(serverMessage is null ? "The server refused the namespace connect." : $"The server refused the namespace connect: {serverMessage}")
-{
-    public string? ServerMessage { get; } = serverMessage;
-}
-
-public sealed class SocketIoDisconnectedException(string reason) : BackendDisconnectedException($"The Socket.IO session is closed: {reason}");
-
-public sealed class SocketIoMessageTooLargeException(int size, int limit) : MessageTooLargeException(size, limit);
