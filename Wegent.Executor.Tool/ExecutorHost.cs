@@ -18,7 +18,7 @@ public sealed class ExecutorHost(
     DeviceRegistration registration,
     IAgent agent,
     ISocketIoConnectionFactory connections,
-    ExecutorHostHelp help,
+    FailureAdvice help,
     TimeProvider time,
     ILogger logger)
 {
@@ -46,13 +46,13 @@ public sealed class ExecutorHost(
         var outbox = new Outbox(options.OutboxDirectory, For("outbox"));
         var watch = new SingleTaskWatch(session);
         var delivery = new ReportDelivery(watch, outbox,
-            new DeliverySettings { ProgressInterval = options.ProgressInterval, ResultProtocol = options.ResultProtocol }, time, For("delivery"));
+            new DeliveryOptions { ProgressInterval = options.ProgressInterval, ResultProtocol = options.ResultProtocol }, time, For("delivery"));
         await using (delivery.ConfigureAwait(false))
         {
             using var outboxDepth = ExecutorTelemetry.ObserveOutboxDepth(() => delivery.PendingFinals);
             var layout = new WorkspaceLayout(options.WorkspaceRoot);
             using var downloads = new BackendDownloads(options.BackendUrl);
-            var workspaceSettings = new WorkspaceSettings
+            var workspaceSettings = new WorkspaceOptions
             {
                 SkillsCacheDirectory = options.SkillsCacheDirectory,
                 SkillClearCache = options.SkillClearCache,
@@ -64,14 +64,14 @@ public sealed class ExecutorHost(
                 delivery,
                 layout,
                 new TracedWorkspacePreparer(new TaskWorkspacePreparer(layout, workspaceSettings, downloads, new GitCommand(), For("workspace"))),
-                new AgentSetup(layout, new AgentSetupSettings
+                new AgentRequestBuilder(layout, new AgentRequestBuilderOptions
                 {
                     FallbackApiKey = options.AnthropicApiKey,
                     OwnerBaseUrl = options.AnthropicBaseUrl,
                     AllowedVariables = options.AgentEnvAllow,
                     ExecutorVariable = ExecutorVariable,
                 }),
-                new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
+                new TaskRunnerOptions { AgentFailureHelp = help.AgentInitializationFailed },
                 time,
                 For("task"));
             var journal = new RunJournal(options.RunJournalDirectory, For("tasks"));
@@ -167,6 +167,3 @@ public sealed class ExecutorHost(
         }
     }
 }
-
-/// <summary>The troubleshooting texts shown where connection and agent failures happen.</summary>
-public sealed record ExecutorHostHelp(Func<string, string> ConnectionFailed, Func<string?, string> AgentInitializationFailed);

@@ -61,7 +61,7 @@ public static class ExecutorProgram
                 new DeviceRegistration(identity.DeviceId, identity.Name, ExecutorVersion.Current, [Capability], identity.RuntimeInstanceId),
                 agent,
                 new SocketIoConnectionFactory(TimeProvider.System, logging.Logger.ForComponent("socket")),
-                new ExecutorHostHelp(
+                new FailureAdvice(
                     reason => Troubleshooting.ConnectionFailed(options.BackendUrl, reason),
                     reason => Troubleshooting.AgentInitializationFailed(reason)),
                 TimeProvider.System,

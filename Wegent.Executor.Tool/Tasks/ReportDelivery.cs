@@ -18,13 +18,13 @@ public sealed class ReportDelivery : IAsyncDisposable
     private readonly IBackendChannel _channel;
     private readonly Outbox _outbox;
     private readonly ResultStyles _styles;
-    private readonly DeliverySettings _settings;
+    private readonly DeliveryOptions _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, DeliveryLane> _lanes = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    public ReportDelivery(IBackendChannel channel, Outbox outbox, DeliverySettings settings, TimeProvider time, ILogger logger)
+    public ReportDelivery(IBackendChannel channel, Outbox outbox, DeliveryOptions settings, TimeProvider time, ILogger logger)
     {
         _channel = channel;
         _outbox = outbox;
@@ -362,7 +362,7 @@ public sealed class ReportDelivery : IAsyncDisposable
     }
 }
 
-public sealed record DeliverySettings
+public sealed record DeliveryOptions
 {
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(10);

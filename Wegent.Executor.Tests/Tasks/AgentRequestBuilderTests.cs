@@ -8,16 +8,16 @@ using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tests.Tasks;
 
-public sealed class AgentSetupTests : IDisposable
+public sealed class AgentRequestBuilderTests : IDisposable
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("wegent-agent-setup-");
     private readonly WorkspaceLayout _layout;
-    private readonly AgentSetup _setup;
+    private readonly AgentRequestBuilder _setup;
 
-    public AgentSetupTests()
+    public AgentRequestBuilderTests()
     {
         _layout = new WorkspaceLayout(_root.FullName);
-        _setup = new AgentSetup(_layout, new AgentSetupSettings { ExecutorVariable = _ => null, FallbackApiKey = "own-key" });
+        _setup = new AgentRequestBuilder(_layout, new AgentRequestBuilderOptions { ExecutorVariable = _ => null, FallbackApiKey = "own-key" });
     }
 
     public void Dispose() => _root.Delete(recursive: true);
@@ -121,7 +121,7 @@ public sealed class AgentSetupTests : IDisposable
     [InlineData("ClaudeCode")]
     [InlineData("claudecode")]
     public void A_claude_code_bot_is_run(string? shellType) =>
-        AgentSetup.EnsureSupported(Task(shellType is null ? "" : $$""", "bot": [{"shell_type": "{{shellType}}"}]"""));
+        AgentRequestBuilder.EnsureSupported(Task(shellType is null ? "" : $$""", "bot": [{"shell_type": "{{shellType}}"}]"""));
 
     [Theory]
     [InlineData("Agno")]
@@ -129,7 +129,7 @@ public sealed class AgentSetupTests : IDisposable
     [InlineData("Codex")]
     public void A_bot_for_another_agent_is_refused_naming_its_shell(string shellType)
     {
-        var error = Assert.Throws<WorkspaceException>(() => AgentSetup.EnsureSupported(Task($$""", "bot": [{"name": "helper", "shell_type": "{{shellType}}"}]""")));
+        var error = Assert.Throws<WorkspaceException>(() => AgentRequestBuilder.EnsureSupported(Task($$""", "bot": [{"name": "helper", "shell_type": "{{shellType}}"}]""")));
 
         Assert.Equal($"This executor runs Claude Code only, and bot 'helper' has shell type '{shellType}'. Run the task on an executor for {shellType}, "
             + "or give the bot the ClaudeCode shell.", error.Message);

@@ -10,7 +10,7 @@ public sealed record SubAgentDefinition(string Name, string Description, string?
 
 /// <summary>In <c>coordinate</c> mode bot[0] leads and the other bots become Claude Code sub-agents. They are written as
 /// user agents (<c>CLAUDE_CONFIG_DIR/agents/</c>): per task and outside any repository, so nothing reaches git.</summary>
-public static class SubAgents
+public static class SubAgentFiles
 {
     public const string CoordinateMode = "coordinate";
     public const string DirectoryName = "agents";

@@ -8,7 +8,7 @@ namespace Wegent.Executor.Tasks;
 
 /// <summary>Turns a task and its prepared workspace into what the agent runs: prompt, environment, config directory (model
 /// settings, MCP servers, sub-agents), system prompt and the session to resume.</summary>
-public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settings)
+public sealed class AgentRequestBuilder(WorkspaceLayout layout, AgentRequestBuilderOptions settings)
 {
     /// <summary>The shell of the bots this executor runs (bot[0].shell_type; a missing one means this).</summary>
     public const string ClaudeCodeShell = "ClaudeCode";
@@ -36,7 +36,7 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
         };
         PrivateFile.Write(Path.Combine(configDirectory, "settings.json"), agentSettings.ToJsonString());
         var mcpConfigPath = WriteMcpConfig(request, configDirectory);
-        SubAgents.Write(request.Raw, configDirectory);
+        SubAgentFiles.Write(request.Raw, configDirectory);
 
         return new AgentRequest
         {
@@ -70,7 +70,7 @@ public sealed class AgentSetup(WorkspaceLayout layout, AgentSetupSettings settin
     }
 }
 
-public sealed record AgentSetupSettings
+public sealed record AgentRequestBuilderOptions
 {
     /// <summary>The device owner's key (ANTHROPIC_API_KEY), used when a task brings no credential and only towards
     /// <see cref="OwnerBaseUrl"/>.</summary>

@@ -3,7 +3,7 @@ using Wegent.Executor.Tasks;
 
 namespace Wegent.Executor.Tests.Tasks;
 
-public sealed class SubAgentsTests : IDisposable
+public sealed class SubAgentFilesTests : IDisposable
 {
     private readonly DirectoryInfo _config = Directory.CreateTempSubdirectory("wegent-subagents-");
 
@@ -23,7 +23,7 @@ public sealed class SubAgentsTests : IDisposable
     [Fact]
     public void In_coordinate_mode_every_bot_but_the_first_becomes_a_sub_agent()
     {
-        var agents = SubAgents.From(Task("coordinate", Team));
+        var agents = SubAgentFiles.From(Task("coordinate", Team));
 
         Assert.Equal(
             [
@@ -41,13 +41,13 @@ public sealed class SubAgentsTests : IDisposable
     [InlineData("collaborate")]
     public void Other_modes_have_no_sub_agents(string mode)
     {
-        Assert.Empty(SubAgents.From(Task(mode, Team)));
+        Assert.Empty(SubAgentFiles.From(Task(mode, Team)));
     }
 
     [Fact]
     public void Renders_front_matter_and_the_system_prompt_as_body()
     {
-        var text = SubAgents.Render(new SubAgentDefinition("code-reviewer", "Reviews \"diffs\": strictly", "You review code.\n"));
+        var text = SubAgentFiles.Render(new SubAgentDefinition("code-reviewer", "Reviews \"diffs\": strictly", "You review code.\n"));
 
         Assert.Equal("---\nname: code-reviewer\ndescription: \"Reviews \\\"diffs\\\": strictly\"\n---\n\nYou review code.\n", text);
     }
@@ -55,17 +55,17 @@ public sealed class SubAgentsTests : IDisposable
     [Fact]
     public void Writes_one_file_per_sub_agent_into_the_config_dir_and_removes_those_of_an_earlier_team()
     {
-        var agents = Path.Combine(_config.FullName, SubAgents.DirectoryName);
+        var agents = Path.Combine(_config.FullName, SubAgentFiles.DirectoryName);
         Directory.CreateDirectory(agents);
         File.WriteAllText(Path.Combine(agents, "old-member.md"), "stale");
 
-        var written = SubAgents.Write(Task("coordinate", """[{"name": "lead"}, {"name": "helper", "system_prompt": "Help."}]"""), _config.FullName);
+        var written = SubAgentFiles.Write(Task("coordinate", """[{"name": "lead"}, {"name": "helper", "system_prompt": "Help."}]"""), _config.FullName);
 
         Assert.Equal([Path.Combine(agents, "helper.md")], written);
         Assert.Equal(["helper.md"], Directory.EnumerateFiles(agents).Select(Path.GetFileName));
         Assert.EndsWith("\n---\n\nHelp.\n", File.ReadAllText(written[0]), StringComparison.Ordinal);
 
-        SubAgents.Write(Task("pipeline", """[{"name": "lead"}, {"name": "helper"}]"""), _config.FullName);
+        SubAgentFiles.Write(Task("pipeline", """[{"name": "lead"}, {"name": "helper"}]"""), _config.FullName);
         Assert.Empty(Directory.EnumerateFiles(agents));
     }
 }
