@@ -7,7 +7,7 @@ public sealed record Workbench
 {
     [JsonPropertyName("taskTitle")] public string TaskTitle { get; init; } = "";
     [JsonPropertyName("taskNumber")] public string TaskNumber { get; init; } = "";
-    [JsonPropertyName("status")] public string Status { get; init; } = "running";
+    [JsonPropertyName("status")] public string Status { get; init; } = KnownWorkbenchStatuses.Running;
     [JsonPropertyName("summary")] public string Summary { get; init; } = "";
     [JsonPropertyName("repository")] public string Repository { get; init; } = "";
     [JsonPropertyName("branch")] public string Branch { get; init; } = "";
