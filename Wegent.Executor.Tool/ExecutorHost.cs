@@ -80,7 +80,7 @@ public sealed class ExecutorHost(
                 (request, control) => journal.TrackAsync(request, () => runner.RunAsync(request, control)),
                 runner.ReportCancelledBeforeStart,
                 For("tasks"));
-            var intake = new TaskIntake(queue, runner, session, registration.DeviceId, For("tasks"));
+            var intake = new TaskIntake(queue, runner, session, registration.DeviceId, For("tasks"), watch.Dispatched);
 
             var resumed = delivery.ResumeFromOutbox();
             if (resumed > 0) logger.Information("Resending {Count} final result(s) left in the outbox", resumed);
@@ -93,7 +93,7 @@ public sealed class ExecutorHost(
             using var sessionStop = new CancellationTokenSource();
             var retention = new WorkspaceRetention(layout, options.WorkspaceRetentionDays, time, For("workspace"));
             var sweeping = SweepDailyAsync(retention, () => queue.RunningTaskIds, sessionStop.Token);
-            var sessionRun = session.RunAsync(watch.Observing(intake), sessionStop.Token);
+            var sessionRun = session.RunAsync(intake, sessionStop.Token);
             var stopped = Task.Delay(Timeout.Infinite, stop);
             await Task.WhenAny(options.RunOnce ? [sessionRun, stopped, watch.Finished] : [sessionRun, stopped]).ConfigureAwait(false);
             if (sessionRun.IsCompleted)

@@ -8,7 +8,10 @@ namespace Wegent.Executor.Tasks;
 /// <summary>Turns backend events into queued work, cancels and session closes, and answers the backend's calls at once
 /// (a feature this executor lacks gets a clear refusal, never a timeout). Bad payloads are answered, never fatal; what
 /// a payload brings is logged through <see cref="LogText"/>.</summary>
-public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChannel channel, string deviceId, ILogger logger) : IBackendEventHandler
+/// <param name="subtaskDispatched">Told the subtask id of every dispatched task (run or rejected) before it is queued or
+/// answered, from the one parse of its payload.</param>
+public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChannel channel, string deviceId, ILogger logger,
+    Action<long>? subtaskDispatched = null) : IBackendEventHandler
 {
     private static readonly TimeSpan UpgradeStatusAckTimeout = TimeSpan.FromSeconds(5);
 
@@ -53,6 +56,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
     {
         var receivedAt = TimeProvider.System.GetTimestamp();
         var parsed = TaskPayloadParser.ParseExecute(payload);
+        if (parsed.SubtaskId is { } dispatched) subtaskDispatched?.Invoke(dispatched);
         if (parsed.Value is not { } request)
         {
             logger.Error("Rejected {Event}: {Error}", eventName, LogText.Of(parsed.Error));
