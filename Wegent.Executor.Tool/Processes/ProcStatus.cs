@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace Wegent.Executor.Processes;
 
-/// <summary>The fields of /proc/&lt;pid&gt;/status that tests and the bench watch: resident memory and threads.</summary>
-public sealed record ProcStatus(long ResidentKilobytes, int Threads)
+/// <summary>The fields of /proc/&lt;pid&gt;/status that tests and the bench watch: resident memory, threads, and the
+/// ignored signals (a bit per signal, bit N-1 for signal N).</summary>
+public sealed record ProcStatus(long ResidentKilobytes, int Threads, ulong IgnoredSignals)
 {
     public double ResidentMegabytes => ResidentKilobytes / 1024.0;
 
@@ -12,13 +13,15 @@ public sealed record ProcStatus(long ResidentKilobytes, int Threads)
     public static ProcStatus Read(int pid) =>
         Parse(File.ReadAllLines(Path.Combine(ProcStat.DefaultRoot, pid.ToString(CultureInfo.InvariantCulture), "status")));
 
-    /// <summary>Lines of "Name:\tvalue [unit]"; VmRSS is in kB.</summary>
+    /// <summary>Lines of "Name:\tvalue [unit]"; VmRSS is in kB, SigIgn in hex.</summary>
     public static ProcStatus Parse(IReadOnlyList<string> lines)
     {
-        long Field(string name) => long.Parse(
-            lines.First(line => line.StartsWith(name + ":", StringComparison.Ordinal))[(name.Length + 1)..]
-                .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[0],
-            CultureInfo.InvariantCulture);
-        return new ProcStatus(Field("VmRSS"), (int)Field("Threads"));
+        string? Field(string name) =>
+            lines.FirstOrDefault(line => line.StartsWith(name + ":", StringComparison.Ordinal))?[(name.Length + 1)..]
+                .Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)[0];
+        return new ProcStatus(
+            Field("VmRSS") is { } resident ? long.Parse(resident, CultureInfo.InvariantCulture) : 0, // none in a zombie
+            int.Parse(Field("Threads")!, CultureInfo.InvariantCulture),
+            ulong.Parse(Field("SigIgn")!, NumberStyles.HexNumber, CultureInfo.InvariantCulture));
     }
 }

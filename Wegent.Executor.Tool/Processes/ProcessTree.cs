@@ -97,43 +97,7 @@ internal sealed class ProcessTree
         return members.Where(m => !zombies.Contains(m)).ToList();
     }
 
-    private bool CarriesMarker(ProcStat process)
-    {
-        if (process.IsZombie)
-        {
-            return false;
-        }
-
-        try
-        {
-            var environment = File.ReadAllBytes(Path.Combine(ProcRoot, process.Identity.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "environ"));
-            return HasEntry(environment, _markerEntry);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false; // gone meanwhile, or another user's process (not ours to kill)
-        }
-    }
-
-    /// <summary>The marker must be a whole entry, not the tail of another variable's value.</summary>
-    private static bool HasEntry(byte[] environment, byte[] entry)
-    {
-        var span = environment.AsSpan();
-        var offset = 0;
-        while (offset < span.Length)
-        {
-            var end = span[offset..].IndexOf((byte)0);
-            var length = end < 0 ? span.Length - offset : end + 1;
-            if (span.Slice(offset, length).SequenceEqual(entry))
-            {
-                return true;
-            }
-
-            offset += length;
-        }
-
-        return false;
-    }
+    private bool CarriesMarker(ProcStat process) => !process.IsZombie && ProcEnviron.HasEntry(ProcRoot, process.Identity.ProcessId, _markerEntry);
 
     private void KillAttachedTree()
     {
