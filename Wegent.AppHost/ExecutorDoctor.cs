@@ -1,6 +1,4 @@
 using System.Reflection;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 
 namespace Wegent.AppHost;
 

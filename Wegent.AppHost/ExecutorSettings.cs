@@ -1,5 +1,3 @@
-using Aspire.Hosting.ApplicationModel;
-
 namespace Wegent.AppHost;
 
 /// <summary>What the executor of a run is given: the backend, its token (a secret parameter), a home of its own under

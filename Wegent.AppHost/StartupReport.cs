@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aspire.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

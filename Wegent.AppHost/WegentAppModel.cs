@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Wegent.AppHost;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Wegent.E2E.Infrastructure;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E;
 
@@ -89,7 +90,7 @@ public sealed class ExecutorLifecycleTests
         var taskDirectory = Path.Combine(executor.Workspace, taskId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await Wait.UntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count >= 2, "the CLI and its Bash tool to run");
 
-        executor.Process.Signal(PosixSignalKind.Kill);
+        executor.Process.Signal(UnixSignal.Kill);
         await executor.Process.WaitForExitAsync();
         await Wait.UntilAsync(() => ProcessScan.RunningUnder(taskDirectory).Count == 0, "every agent process to end with its executor");
         executor.Launch();
@@ -108,7 +109,7 @@ public sealed class ExecutorLifecycleTests
         var (taskId, subtaskId) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "go slowly", ["scenario"] = "slow:60" });
         await backend.Api.WaitForSubtaskAsync(taskId, subtaskId, s => s["streamed_text"]?.GetValue<string>() is { Length: > 0 }, "streaming");
 
-        executor.Process.Signal(PosixSignalKind.Terminate);
+        executor.Process.Signal(UnixSignal.Terminate);
         var exitCode = await executor.Process.WaitForExitAsync(TimeSpan.FromSeconds(15));
 
         Assert.Equal(0, exitCode);

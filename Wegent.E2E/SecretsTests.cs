@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.Versioning;
 using System.Text.Json.Nodes;
 using Wegent.E2E.Infrastructure;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E;
 
@@ -65,7 +66,7 @@ public sealed class SecretsTests
         var outboxFile = await AFinalResultHeldInTheOutboxAsync(backend, executor);
         Assert.Equal(OwnerOnly, File.GetUnixFileMode(outboxFile));
 
-        executor.Process.Signal(PosixSignalKind.Terminate);
+        executor.Process.Signal(UnixSignal.Terminate);
         await executor.Process.WaitForExitAsync();
         Assert.DoesNotContain(BackendToken, executor.Process.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(ModelKey, executor.Process.Output, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Wegent.E2E.Infrastructure;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E;
 
@@ -199,7 +200,7 @@ public sealed class SecurityTests
         var result = subtask["result"]!;
         var changes = (result["workbench"] ?? result)["file_changes"]!.AsArray().Select(c => c!["new_path"]!.GetValue<string>());
         Assert.Equal(["fifo-link", "zero-link"], changes.Order(StringComparer.Ordinal));
-        Assert.True(ResidentMegabytes(executor.Process.Id) < 500, "the executor's memory grew");
+        Assert.True(ProcStatus.Read(executor.Process.Id).ResidentMegabytes < 500, "the executor's memory grew");
         var next = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "Next", ["scenario"] = "echo" });
         Assert.Equal("COMPLETED", Status(await backend.Api.WaitForFinalAsync(next.TaskId, next.SubtaskId)));
     }
@@ -248,12 +249,6 @@ public sealed class SecurityTests
             [name] = new JsonObject { ["command"] = "sh", ["args"] = new JsonArray("-c", $"touch '{marker}'; sleep 30") },
         },
     };
-
-    private static double ResidentMegabytes(int pid)
-    {
-        var line = File.ReadLines($"/proc/{Invariant(pid)}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-    }
 
     /// <summary>A model endpoint a shared bot points at: records the headers of every request and answers 401.</summary>
     private sealed class RecordingModel : IDisposable

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Wegent.E2E.Infrastructure;
+using Wegent.Executor.Processes;
 using Xunit.Abstractions;
 
 namespace Wegent.E2E;
@@ -82,7 +83,7 @@ public sealed partial class SoakTests(ITestOutputHelper output)
         Assert.True(end.Threads <= baseline.Threads + 5, $"threads grew: {baseline.Threads} → {end.Threads}");
         Assert.True(end.ResidentMegabytes <= baseline.ResidentMegabytes * 1.10 + 2, $"memory grew: {baseline.ResidentMegabytes:0.0} → {end.ResidentMegabytes:0.0} MB");
 
-        executor.Process.Signal(PosixSignalKind.Terminate);
+        executor.Process.Signal(UnixSignal.Terminate);
         await executor.Process.WaitForExitAsync();
         var log = RotatedLog.Read(Path.Combine(executor.Home, "logs"), "executor.log");
         output.WriteLine(log.ToString());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Wegent.E2E.Infrastructure;
+using Wegent.Executor.Processes;
 using Xunit.Abstractions;
 
 namespace Wegent.E2E;
@@ -175,7 +176,7 @@ public sealed class TaskExecutionTests(ITestOutputHelper output)
         var (taskId, first) = await backend.Api.CreateTaskAsync(new JsonObject { ["prompt"] = "first question", ["scenario"] = "history" });
         Assert.Equal(ScriptedAnswers.History("first question"), Value(await backend.Api.WaitForFinalAsync(taskId, first)));
 
-        executor.Process.Signal(PosixSignalKind.Terminate);
+        executor.Process.Signal(UnixSignal.Terminate);
         Assert.Equal(0, await executor.Process.WaitForExitAsync());
         await executor.Process.DisposeAsync();
         executor.Launch();
@@ -210,7 +211,7 @@ public sealed class TaskExecutionTests(ITestOutputHelper output)
 
         await backend.KillBackendAsync();
         await Wait.UntilAsync(() => File.Exists(entry), "the final result in the outbox");
-        executor.Process.Signal(PosixSignalKind.Kill);
+        executor.Process.Signal(UnixSignal.Kill);
         await executor.Process.WaitForExitAsync();
         await backend.StartBackendAsync();
         Assert.True(File.Exists(entry), "the outbox entry survives the kill");

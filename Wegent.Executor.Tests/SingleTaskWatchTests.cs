@@ -25,19 +25,6 @@ public class SingleTaskWatchTests
         }
     }
 
-    private sealed class FakeIntake : IBackendEventHandler
-    {
-        public List<string> Handled { get; } = [];
-
-        public IReadOnlyList<long> RunningTaskIds => [];
-
-        public int QueuedCount => 0;
-
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null) => Handled.Add(eventName);
-    }
-
-    private static JsonObject Execute(long subtaskId) => new() { ["task_id"] = 1, ["subtask_id"] = subtaskId, ["prompt"] = "hi" };
-
     private static JsonObject Final(long subtaskId, string status) => new() { ["task_id"] = 1, ["subtask_id"] = subtaskId, ["status"] = status };
 
     private static Task Send(SingleTaskWatch watch, string eventName, JsonObject payload) =>
@@ -47,15 +34,13 @@ public class SingleTaskWatchTests
     public async Task Finishes_true_when_the_first_dispatched_subtask_is_delivered_as_COMPLETED()
     {
         var watch = new SingleTaskWatch(new FakeChannel());
-        var intake = new FakeIntake();
-        watch.Observing(intake).Handle("task:execute", Execute(7));
+        watch.Dispatched(7);
 
         await Send(watch, "task:progress", Final(7, "RUNNING"));
         Assert.False(watch.Finished.IsCompleted);
         await Send(watch, "task:complete", Final(7, "COMPLETED"));
 
         Assert.True(await watch.Finished);
-        Assert.Equal(["task:execute"], intake.Handled);
     }
 
     [Fact]
@@ -63,8 +48,8 @@ public class SingleTaskWatchTests
     {
         var watch = new SingleTaskWatch(new FakeChannel());
         await Send(watch, "task:complete", Final(3, "COMPLETED"));
-        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
-        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(8));
+        watch.Dispatched(7);
+        watch.Dispatched(8);
 
         await Send(watch, "task:complete", Final(8, "COMPLETED"));
         Assert.False(watch.Finished.IsCompleted);
@@ -77,7 +62,7 @@ public class SingleTaskWatchTests
     public async Task A_completed_result_the_backend_answers_with_an_error_is_not_a_success()
     {
         var watch = new SingleTaskWatch(new FakeChannel { Ack = new JsonObject { ["error"] = "Subtask not found" } });
-        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+        watch.Dispatched(7);
 
         await Send(watch, "task:complete", Final(7, "COMPLETED"));
 
@@ -94,7 +79,7 @@ public class SingleTaskWatchTests
     public async Task A_Responses_API_terminal_event_is_final_and_only_completed_is_a_success(string eventName, bool success)
     {
         var watch = new SingleTaskWatch(new FakeChannel());
-        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+        watch.Dispatched(7);
 
         await Send(watch, "response.output_text.delta", ResponseEvent(7, "response.output_text.delta"));
         Assert.False(watch.Finished.IsCompleted);
@@ -108,7 +93,7 @@ public class SingleTaskWatchTests
     {
         var channel = new FakeChannel { Ack = new JsonObject() };
         var watch = new SingleTaskWatch(channel);
-        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+        watch.Dispatched(7);
 
         await Send(watch, "task:complete", Final(7, "COMPLETED"));
         Assert.False(watch.Finished.IsCompleted);
@@ -122,7 +107,7 @@ public class SingleTaskWatchTests
     public async Task A_terminal_event_no_style_handles_is_not_a_success()
     {
         var watch = new SingleTaskWatch(new FakeChannel { Ack = null });
-        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+        watch.Dispatched(7);
 
         await Send(watch, "response.completed", ResponseEvent(7, "response.completed"));
         await Send(watch, "task:complete", Final(7, "COMPLETED"));
@@ -142,7 +127,7 @@ public class SingleTaskWatchTests
     public async Task A_cancellation_sent_as_progress_is_final_and_not_a_success()
     {
         var watch = new SingleTaskWatch(new FakeChannel());
-        watch.Observing(new FakeIntake()).Handle("task:execute", Execute(7));
+        watch.Dispatched(7);
 
         await Send(watch, "task:progress", Final(7, "CANCELLED"));
 

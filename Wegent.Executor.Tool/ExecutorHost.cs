@@ -18,7 +18,7 @@ public sealed class ExecutorHost(
     DeviceRegistration registration,
     IAgent agent,
     ISocketIoConnectionFactory connections,
-    ExecutorHostHelp help,
+    FailureAdvice help,
     TimeProvider time,
     ILogger logger)
 {
@@ -31,7 +31,7 @@ public sealed class ExecutorHost(
     /// <exception cref="BackendRefusedException">The backend refused the token.</exception>
     public async Task<bool> RunAsync(CancellationToken stop)
     {
-        var session = new ExecutorSession(connections, new ExecutorSessionSettings
+        var session = new ExecutorSession(connections, new ExecutorSessionOptions
         {
             BackendUrl = options.BackendUrl,
             Token = options.AuthToken,
@@ -46,13 +46,13 @@ public sealed class ExecutorHost(
         var outbox = new Outbox(options.OutboxDirectory, For("outbox"));
         var watch = new SingleTaskWatch(session);
         var delivery = new ReportDelivery(watch, outbox,
-            new DeliverySettings { ProgressInterval = options.ProgressInterval, ResultProtocol = options.ResultProtocol }, time, For("delivery"));
+            new DeliveryOptions { ProgressInterval = options.ProgressInterval, ResultProtocol = options.ResultProtocol }, time, For("delivery"));
         await using (delivery.ConfigureAwait(false))
         {
             using var outboxDepth = ExecutorTelemetry.ObserveOutboxDepth(() => delivery.PendingFinals);
             var layout = new WorkspaceLayout(options.WorkspaceRoot);
             using var downloads = new BackendDownloads(options.BackendUrl);
-            var workspaceSettings = new WorkspaceSettings
+            var workspaceSettings = new WorkspaceOptions
             {
                 SkillsCacheDirectory = options.SkillsCacheDirectory,
                 SkillClearCache = options.SkillClearCache,
@@ -64,14 +64,14 @@ public sealed class ExecutorHost(
                 delivery,
                 layout,
                 new TracedWorkspacePreparer(new TaskWorkspacePreparer(layout, workspaceSettings, downloads, new GitCommand(), For("workspace"))),
-                new AgentSetup(layout, new AgentSetupSettings
+                new AgentRequestBuilder(layout, new AgentRequestBuilderOptions
                 {
                     FallbackApiKey = options.AnthropicApiKey,
                     OwnerBaseUrl = options.AnthropicBaseUrl,
                     AllowedVariables = options.AgentEnvAllow,
                     ExecutorVariable = ExecutorVariable,
                 }),
-                new TaskRunnerSettings { AgentFailureHelp = help.AgentInitializationFailed },
+                new TaskRunnerOptions { AgentFailureHelp = help.AgentInitializationFailed },
                 time,
                 For("task"));
             var journal = new RunJournal(options.RunJournalDirectory, For("tasks"));
@@ -80,7 +80,7 @@ public sealed class ExecutorHost(
                 (request, control) => journal.TrackAsync(request, () => runner.RunAsync(request, control)),
                 runner.ReportCancelledBeforeStart,
                 For("tasks"));
-            var intake = new TaskIntake(queue, runner, session, registration.DeviceId, For("tasks"));
+            var intake = new TaskIntake(queue, runner, session, registration.DeviceId, For("tasks"), watch.Dispatched);
 
             var resumed = delivery.ResumeFromOutbox();
             if (resumed > 0) logger.Information("Resending {Count} final result(s) left in the outbox", resumed);
@@ -93,7 +93,7 @@ public sealed class ExecutorHost(
             using var sessionStop = new CancellationTokenSource();
             var retention = new WorkspaceRetention(layout, options.WorkspaceRetentionDays, time, For("workspace"));
             var sweeping = SweepDailyAsync(retention, () => queue.RunningTaskIds, sessionStop.Token);
-            var sessionRun = session.RunAsync(watch.Observing(intake), sessionStop.Token);
+            var sessionRun = session.RunAsync(intake, sessionStop.Token);
             var stopped = Task.Delay(Timeout.Infinite, stop);
             await Task.WhenAny(options.RunOnce ? [sessionRun, stopped, watch.Finished] : [sessionRun, stopped]).ConfigureAwait(false);
             if (sessionRun.IsCompleted)
@@ -167,6 +167,3 @@ public sealed class ExecutorHost(
         }
     }
 }
-
-/// <summary>The troubleshooting texts shown where connection and agent failures happen.</summary>
-public sealed record ExecutorHostHelp(Func<string, string> ConnectionFailed, Func<string?, string> AgentInitializationFailed);

@@ -1,9 +1,9 @@
 using Wegent.Executor.Agents;
-using Wegent.Executor.Cli;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Connection;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
+using Wegent.Executor.Processes;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Telemetry;
 using Wegent.ServiceDefaults;
@@ -61,7 +61,7 @@ public static class ExecutorProgram
                 new DeviceRegistration(identity.DeviceId, identity.Name, ExecutorVersion.Current, [Capability], identity.RuntimeInstanceId),
                 agent,
                 new SocketIoConnectionFactory(TimeProvider.System, logging.Logger.ForComponent("socket")),
-                new ExecutorHostHelp(
+                new FailureAdvice(
                     reason => Troubleshooting.ConnectionFailed(options.BackendUrl, reason),
                     reason => Troubleshooting.AgentInitializationFailed(reason)),
                 TimeProvider.System,

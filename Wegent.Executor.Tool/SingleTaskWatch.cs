@@ -1,18 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Wegent.Executor.Connection;
-using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Reporting;
-using Wegent.Executor.Tasks;
 
 namespace Wegent.Executor;
 
 /// <summary>
 /// For <c>--once</c>: notes the first subtask the backend dispatches and completes <see cref="Finished"/> once that
 /// subtask's terminal event (of either generation) was acknowledged by the backend: true when it reported success and
-/// was accepted, false otherwise. Sits between the session and the rest (as the event handler's and the delivery's
-/// channel) so it sees both directions without reaching into the task machinery.
+/// was accepted, false otherwise. It is the delivery's channel, and the intake tells it what was dispatched
+/// (<see cref="Dispatched"/>), so it sees both directions without reaching into the task machinery.
 /// </summary>
 public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
 {
@@ -23,9 +20,6 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
 
     /// <summary>The watched subtask's final outcome as delivered: true = success, acknowledged without error.</summary>
     public Task<bool> Finished => _finished.Task;
-
-    /// <summary>Wraps the intake so the first dispatched subtask is noted before it is queued.</summary>
-    public IBackendEventHandler Observing(IBackendEventHandler handler) => new ObservingHandler(this, handler);
 
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken) => channel.WaitUntilReadyAsync(cancellationToken);
 
@@ -52,12 +46,9 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
         return ack;
     }
 
-    private void Observe(string eventName, JsonNode? payload)
-    {
-        if (eventName is not (KnownEvents.TaskExecute or KnownEvents.ChatMessage)) return;
-        // The parser's id reading (numbers or numeric strings); a payload without a usable id is never run, so not watched.
-        if (TaskPayloadParser.ParseExecute(payload).SubtaskId is { } subtaskId) Interlocked.CompareExchange(ref _subtaskId, subtaskId, NoSubtask);
-    }
+    /// <summary>Notes a dispatched subtask: the first one is watched. A payload without a usable id is never run, so the
+    /// intake never reports it.</summary>
+    public void Dispatched(long subtaskId) => Interlocked.CompareExchange(ref _subtaskId, subtaskId, NoSubtask);
 
     /// <summary>task:complete, a task:progress that carries a final status (a cancellation), or a Responses-API terminal event.</summary>
     private static bool IsTerminal(string eventName, JsonNode payload) =>
@@ -76,17 +67,4 @@ public sealed class SingleTaskWatch(IBackendChannel channel) : IBackendChannel
 
     private static string? ReadString(JsonNode payload, string name) =>
         payload is JsonObject obj && obj[name] is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
-
-    private sealed class ObservingHandler(SingleTaskWatch watch, IBackendEventHandler inner) : IBackendEventHandler
-    {
-        public IReadOnlyList<long> RunningTaskIds => inner.RunningTaskIds;
-
-        public int QueuedCount => inner.QueuedCount;
-
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
-        {
-            watch.Observe(eventName, payload);
-            inner.Handle(eventName, payload, reply);
-        }
-    }
 }

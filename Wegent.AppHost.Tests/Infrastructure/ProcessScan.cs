@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Wegent.Executor.Processes;
 
 namespace Wegent.AppHost.Tests.Infrastructure;
 
@@ -20,8 +20,7 @@ public static class ProcessScan
     public static IReadOnlyList<ScannedProcess> Marked(string variable, string value)
     {
         var all = All();
-        var entry = Encoding.UTF8.GetBytes($"{variable}={value}\0");
-        var run = all.Where(p => HasEnvironmentEntry(p.Id, entry)).ToDictionary(p => p.Id);
+        var run = all.Where(p => ProcEnviron.HasEntry(p.Id, $"{variable}={value}")).ToDictionary(p => p.Id);
         for (var added = true; added;)
         {
             added = false;
@@ -39,11 +38,9 @@ public static class ProcessScan
     {
         try
         {
-            // Fields after the command name, which is in parentheses and may hold spaces: state ppid ... starttime (22nd).
-            var stat = File.ReadAllText($"/proc/{id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (ProcStat.Read(id) is not { } stat) return null;
             var commandLine = File.ReadAllText($"/proc/{id}/cmdline").Replace('\0', ' ').Trim();
-            return new ScannedProcess(id, ulong.Parse(fields[19], CultureInfo.InvariantCulture), int.Parse(fields[1], CultureInfo.InvariantCulture), commandLine);
+            return new ScannedProcess(id, stat.Identity.StartTime, stat.ParentId, commandLine);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -52,23 +49,10 @@ public static class ProcessScan
     }
 
     /// <summary>Exited but not yet reaped by its parent: gone for every purpose but the process table.</summary>
-    public static bool IsZombie(int id)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{id}/stat");
-            return stat[stat.LastIndexOf(')') + 2] == 'Z';
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool IsZombie(int id) => ProcStat.Read(id) is { IsZombie: true };
 
     /// <summary>The ignored signals of process <paramref name="id"/> (SigIgn in /proc/ID/status), a bit per signal.</summary>
-    public static ulong IgnoredSignals(int id) =>
-        ulong.Parse(File.ReadLines($"/proc/{id}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim(),
-            NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+    public static ulong IgnoredSignals(int id) => ProcStatus.Read(id).IgnoredSignals;
 
     private static List<ScannedProcess> All() =>
         [.. Directory.EnumerateDirectories("/proc")
@@ -76,24 +60,4 @@ public static class ProcessScan
             .Where(name => name!.All(char.IsAsciiDigit))
             .Select(name => Read(int.Parse(name!, CultureInfo.InvariantCulture)))
             .OfType<ScannedProcess>()];
-
-    private static bool HasEnvironmentEntry(int id, byte[] entry)
-    {
-        try
-        {
-            var environment = File.ReadAllBytes($"/proc/{id}/environ");
-            for (var at = environment.AsSpan().IndexOf(entry); at >= 0;)
-            {
-                if (at == 0 || environment[at - 1] == 0) return true;
-                var next = environment.AsSpan(at + 1).IndexOf(entry);
-                at = next < 0 ? -1 : at + 1 + next;
-            }
-
-            return false;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 }

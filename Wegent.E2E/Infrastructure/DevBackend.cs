@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Wegent.AppHost;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E.Infrastructure;
 
@@ -75,7 +76,7 @@ public sealed class DevBackend : IAsyncDisposable
     public async Task StartBackendAsync()
     {
         var firstLine = _host.BackendLog.Count;
-        using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(Wait.DefaultTimeout);
         var result = await _host.Commands.ExecuteCommandAsync(WegentAppModel.Backend, KnownResourceCommands.StartCommand, timeout.Token);
         if (!result.Success) throw new InvalidOperationException($"Aspire did not start the backend: {result.Message}");
         ResourceEvent settled;
@@ -118,20 +119,20 @@ public sealed class DevBackend : IAsyncDisposable
         await backend.DisposeAsync();
         _backend = null;
         // Settled, so that a following start is a new run and not this one ending.
-        using var timeout = new CancellationTokenSource(TestEnvironment.DefaultTimeout);
+        using var timeout = new CancellationTokenSource(Wait.DefaultTimeout);
         await _host.Notifications.WaitForResourceAsync(WegentAppModel.Backend, [KnownResourceStates.Exited, KnownResourceStates.Finished], timeout.Token);
     }
 
     /// <summary>SIGSTOP / SIGCONT: the socket stays open but nothing is answered, like a hung server.</summary>
-    public void Freeze() => Process.Signal(PosixSignalKind.Stop);
+    public void Freeze() => Process.Signal(UnixSignal.Stop);
 
-    public void Thaw() => Process.Signal(PosixSignalKind.Continue);
+    public void Thaw() => Process.Signal(UnixSignal.Continue);
 
     public async ValueTask DisposeAsync()
     {
         if (_backend is not null)
         {
-            _backend.Signal(PosixSignalKind.Continue);
+            _backend.Signal(UnixSignal.Continue);
             await KillBackendAsync();
         }
 

@@ -1,3 +1,5 @@
+using Wegent.Executor.Processes;
+
 namespace Wegent.E2E.Infrastructure;
 
 /// <summary>The real <c>wegent-executor</c> process, with its own home (so its device id, workspace and outbox are its own).</summary>
@@ -82,13 +84,13 @@ public static class ProcessScan
     {
         var prefix = Path.GetFullPath(directory);
         var found = new List<int>();
-        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        foreach (var entry in Directory.EnumerateDirectories(ProcStat.DefaultRoot))
         {
             if (!int.TryParse(Path.GetFileName(entry), out var pid)) continue;
             try
             {
                 var cwd = new FileInfo(Path.Combine(entry, "cwd")).LinkTarget;
-                if (cwd is not null && cwd.StartsWith(prefix, StringComparison.Ordinal) && !IsZombie(entry)) found.Add(pid);
+                if (cwd is not null && cwd.StartsWith(prefix, StringComparison.Ordinal) && ProcStat.Read(pid) is { IsZombie: false }) found.Add(pid);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -100,13 +102,6 @@ public static class ProcessScan
 
     public static void KillUnder(string directory)
     {
-        foreach (var pid in RunningUnder(directory)) _ = Native.Kill(pid, (int)PosixSignalKind.Kill);
-    }
-
-    private static bool IsZombie(string procEntry)
-    {
-        var stat = File.ReadAllText(Path.Combine(procEntry, "stat"));
-        var state = stat[(stat.LastIndexOf(')') + 2)..];
-        return state.StartsWith('Z');
+        foreach (var pid in RunningUnder(directory)) _ = PosixNative.SendSignal(pid, UnixSignal.Kill);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E.Infrastructure;
 
@@ -90,9 +91,9 @@ public sealed class ManagedProcess : IAsyncDisposable
 
     public Task<int> WaitForExitAsync(TimeSpan? timeout = null) => WithTimeout(_process.WaitForExitAsync(), $"{Name} to exit", timeout);
 
-    public void Signal(PosixSignalKind signal)
+    public void Signal(UnixSignal signal)
     {
-        if (!_process.HasExited) _ = Native.Kill(_process.Id, (int)signal);
+        if (!_process.HasExited) _ = PosixNative.SendSignal(_process.Id, signal);
     }
 
     public void Kill() => _process.KillTree();
@@ -123,7 +124,7 @@ public sealed class ManagedProcess : IAsyncDisposable
     {
         try
         {
-            return await task.WaitAsync(timeout ?? TestEnvironment.DefaultTimeout);
+            return await task.WaitAsync(timeout ?? Wait.DefaultTimeout);
         }
         catch (TimeoutException)
         {
@@ -132,19 +133,4 @@ public sealed class ManagedProcess : IAsyncDisposable
     }
 
     private string Tail() => string.Join('\n', Lines.TakeLast(60));
-}
-
-public enum PosixSignalKind
-{
-    Interrupt = 2,
-    Kill = 9,
-    Terminate = 15,
-    Continue = 18,
-    Stop = 19,
-}
-
-internal static partial class Native
-{
-    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    internal static partial int Kill(int pid, int signal);
 }

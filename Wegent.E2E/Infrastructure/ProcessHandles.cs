@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Aspire.Hosting.ApplicationModel;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E.Infrastructure;
 
@@ -61,7 +62,7 @@ internal sealed class ResourceRunHandle(ResourceNotificationService notification
     /// <summary>The AppHost's uvicorn resources are single processes.</summary>
     public void KillTree()
     {
-        if (!HasExited) _ = Native.Kill(pid, (int)PosixSignalKind.Kill);
+        if (!HasExited) _ = PosixNative.SendSignal(pid, UnixSignal.Kill);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Wegent.Executor.Processes;
 
 namespace Wegent.E2E.Infrastructure;
 
@@ -10,10 +11,10 @@ public sealed record ProcessSample(int OpenFiles, int Threads, double ResidentMe
 
     public static ProcessSample Of(int pid)
     {
-        var status = File.ReadAllLines($"/proc/{pid}/status");
-        double Field(string name) => double.Parse(status.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        var descriptors = Directory.GetFiles($"/proc/{pid}/fd").Select(fd => new FileInfo(fd).LinkTarget ?? "(gone)").ToList();
-        return new ProcessSample(descriptors.Count, (int)Field("Threads"), Field("VmRSS") / 1024) { Descriptors = descriptors };
+        var status = ProcStatus.Read(pid);
+        var descriptors = Directory.GetFiles(Path.Combine(ProcStat.DefaultRoot, pid.ToString(CultureInfo.InvariantCulture), "fd"))
+            .Select(fd => new FileInfo(fd).LinkTarget ?? "(gone)").ToList();
+        return new ProcessSample(descriptors.Count, status.Threads, status.ResidentMegabytes) { Descriptors = descriptors };
     }
 
     public override string ToString() => $"{OpenFiles} descriptors, {Threads} threads, {ResidentMegabytes:0.0} MB";

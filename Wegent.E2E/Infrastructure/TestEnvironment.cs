@@ -6,9 +6,6 @@ namespace Wegent.E2E.Infrastructure;
 /// finds them: the checkout, its Python and the Claude Code CLI come from the AppHost's <see cref="RepositoryLayout"/>.</summary>
 public static class TestEnvironment
 {
-    /// <summary>The shared <see cref="Wait.DefaultTimeout"/>, by the name the process fixtures still use.</summary>
-    public static TimeSpan DefaultTimeout => Wait.DefaultTimeout;
-
     public static RepositoryLayout Layout { get; } = RepositoryLayout.Discover(Environment.GetEnvironmentVariable);
 
     public static string RepositoryRoot => Layout.Root;

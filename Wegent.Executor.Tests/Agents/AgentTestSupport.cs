@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Wegent.Executor.Agents;
 
+using Wegent.Executor.Processes;
 using Wegent.Executor.Tests.TestSupport;
 
 namespace Wegent.Executor.Tests.Agents;

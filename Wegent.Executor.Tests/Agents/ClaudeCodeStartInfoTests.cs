@@ -1,4 +1,5 @@
 using Wegent.Executor.Agents;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Tests.Agents;
 

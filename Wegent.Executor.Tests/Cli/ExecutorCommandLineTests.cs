@@ -1,5 +1,6 @@
 using Wegent.Executor.Cli;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Processes;
 using Wegent.Executor.Tests.Configuration;
 
 namespace Wegent.Executor.Tests.Cli;

@@ -51,7 +51,6 @@ public sealed class ConfigurationLoaderTests : IDisposable
         Assert.Equal(10L * 1024 * 1024, options.LogMaxFileBytes);
         Assert.Equal(5, options.LogBackupCount);
         Assert.Equal(ExecutorLogLevel.Info, options.LogLevel);
-        Assert.False(options.DebugLogging);
         Assert.Equal(TimeSpan.FromSeconds(30), options.HeartbeatInterval);
         Assert.Equal(TimeSpan.FromSeconds(90), options.HeartbeatTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), options.ReconnectDelay);
@@ -408,7 +407,6 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var options = ConfigurationLoader.Load(NoCommandLine(), Environment(("LOG_LEVEL", value))).Options;
 
         Assert.Equal(expected, options.LogLevel);
-        Assert.Equal(expected == ExecutorLogLevel.Debug, options.DebugLogging);
     }
 
     [Theory]

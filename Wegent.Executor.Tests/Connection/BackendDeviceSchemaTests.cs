@@ -72,7 +72,7 @@ public sealed class BackendDeviceSchemaTests
         var connection = new FakeSocketIoConnection();
         using var stop = new CancellationTokenSource();
         var session = new ExecutorSession(new FakeSocketIoFactory(_ => connection),
-            new ExecutorSessionSettings { BackendUrl = new Uri("http://127.0.0.1:1"), Token = "tok", MaxConcurrentTasks = 4 },
+            new ExecutorSessionOptions { BackendUrl = new Uri("http://127.0.0.1:1"), Token = "tok", MaxConcurrentTasks = 4 },
             ExecutorSessionTests.Registration, new FakeTimeProvider(), new TestLog().Logger);
         var running = session.RunAsync(new BusyHandler(), stop.Token);
         await Wait.UntilAsync(() => connection.Calls.Any(call => call.Event == KnownEvents.DeviceHeartbeat), "the first heartbeat");
@@ -113,7 +113,7 @@ public sealed class BackendDeviceSchemaTests
 
         public int QueuedCount => 1;
 
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
+        public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null)
         {
         }
     }

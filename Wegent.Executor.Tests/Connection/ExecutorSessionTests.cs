@@ -37,7 +37,7 @@ public sealed class ExecutorSessionTests : IAsyncLifetime
     private void Start(ExecutorSession session) => _run = session.RunAsync(_handler, _stop.Token);
 
     private ExecutorSession Create(FakeSocketIoFactory factory, string token = "tok") =>
-        new(factory, new ExecutorSessionSettings
+        new(factory, new ExecutorSessionOptions
         {
             BackendUrl = new Uri("http://127.0.0.1:1"),
             Token = token,
@@ -448,7 +448,7 @@ public sealed class ExecutorSessionTests : IAsyncLifetime
 
         public int Queued { get; set; }
 
-        public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
+        public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null)
         {
             Received.Enqueue((eventName, payload, reply is not null));
             if (eventName == "boom") throw new InvalidOperationException("handler failure");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Wegent.Executor.Agents;
 using Wegent.Executor.Diagnostics;
+using Wegent.Executor.Processes;
 using Wegent.Executor.Tests.Configuration;
 
 namespace Wegent.Executor.Tests.Diagnostics;

@@ -55,7 +55,6 @@ public sealed class LoggingSetupTests : IDisposable
         WorkspaceRoot = _temp.Combine("workspace"),
         LogDirectory = logDirectory ?? _temp.Combine("logs"),
         LogLevel = level,
-        DebugLogging = level == ExecutorLogLevel.Debug,
     };
 
     [Fact]

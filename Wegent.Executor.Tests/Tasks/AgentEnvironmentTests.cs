@@ -22,7 +22,7 @@ public class AgentEnvironmentTests
         ["MY_GATEWAY_KEY"] = "gateway-key",
     };
 
-    private static readonly AgentSetupSettings Owner = new()
+    private static readonly AgentRequestBuilderOptions Owner = new()
     {
         FallbackApiKey = OwnerKey,
         ExecutorVariable = name => ExecutorEnvironment.GetValueOrDefault(name),
@@ -30,7 +30,7 @@ public class AgentEnvironmentTests
 
     private static BotConfig Bot(string env) => new() { AgentEnv = JsonNode.Parse(env)!.AsObject() };
 
-    private static Dictionary<string, string?> Build(string env, AgentSetupSettings? settings = null, string? modelConfig = null) =>
+    private static Dictionary<string, string?> Build(string env, AgentRequestBuilderOptions? settings = null, string? modelConfig = null) =>
         AgentEnvironment.Build(Bot(env), modelConfig is null ? null : JsonNode.Parse(modelConfig)!.AsObject(), settings ?? Owner);
 
     [Fact]

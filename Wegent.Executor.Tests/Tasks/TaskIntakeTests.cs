@@ -33,7 +33,7 @@ public sealed class TaskIntakeTests : IAsyncDisposable
     private JsonObject Call(string eventName, JsonNode? payload)
     {
         JsonNode? answer = null;
-        var reply = new SocketIoReply(given =>
+        var reply = new BackendCallReply(given =>
         {
             answer = given;
             return Task.FromResult(true);
@@ -46,6 +46,20 @@ public sealed class TaskIntakeTests : IAsyncDisposable
     }
 
     private static JsonObject Execute(long taskId, long subtaskId) => new() { ["task_id"] = taskId, ["subtask_id"] = subtaskId, ["prompt"] = "hi" };
+
+    [Fact]
+    public void Each_dispatched_subtask_is_told_before_it_is_queued_a_rejected_one_too()
+    {
+        var told = new List<(long SubtaskId, int TasksInQueue)>();
+        var intake = new TaskIntake(_queue, _harness.Runner, _harness.Channel, "dev-1", _harness.Log.Logger,
+            subtaskId => told.Add((subtaskId, _queue.RunningTaskIds.Count + _queue.QueuedCount)));
+
+        intake.Handle(KnownEvents.TaskExecute, Execute(1, 7));
+        intake.Handle(KnownEvents.ChatMessage, new JsonObject { ["task_id"] = 1, ["subtask_id"] = 8, ["prompt"] = 42 });
+        intake.Handle(KnownEvents.TaskExecute, new JsonObject { ["prompt"] = "no ids" });
+
+        Assert.Equal([(7L, 0), (8L, 1)], told);
+    }
 
     [Theory]
     [InlineData("""{"mode":"replace","skills":[],"plugins":[],"mcps":[]}""")]

@@ -22,7 +22,7 @@ public sealed class DeliveryHarness : IDisposable
 
     public ReportDelivery Create(ResultProtocol? forced = null) =>
         new(Channel, new Outbox(OutboxDirectory, Log.Logger),
-            new DeliverySettings { ProgressInterval = Interval, RetryPause = TimeSpan.FromMilliseconds(5), ResultProtocol = forced },
+            new DeliveryOptions { ProgressInterval = Interval, RetryPause = TimeSpan.FromMilliseconds(5), ResultProtocol = forced },
             Time, Log.Logger);
 
     public static TaskRequest Request(long subtaskId, bool responses, long? messageId = 9) => new()

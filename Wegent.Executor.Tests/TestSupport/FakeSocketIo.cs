@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Wegent.Executor.Connection.SocketIo;
+using Wegent.Executor.Protocol;
 
 namespace Wegent.Executor.Tests.TestSupport;
 
@@ -32,7 +33,7 @@ public sealed class FakeSocketIoConnection : ISocketIoConnection
     public Task<JsonNode?> ServerCalls(string name, JsonNode? payload)
     {
         var answer = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _events.Writer.TryWrite(new SocketIoEvent(name, payload, new SocketIoReply(reply => Task.FromResult(answer.TrySetResult(reply)))));
+        _events.Writer.TryWrite(new SocketIoEvent(name, payload, new BackendCallReply(reply => Task.FromResult(answer.TrySetResult(reply)))));
         return answer.Task;
     }
 

@@ -15,9 +15,9 @@ public sealed class RunnerHarness : IAsyncDisposable
         Home = _root.CreateSubdirectory("home").FullName;
         var layout = new WorkspaceLayout(Path.Combine(Home, "workspace"));
         Delivery = new ReportDelivery(Channel, new Outbox(Path.Combine(Home, "outbox"), Log.Logger),
-            new DeliverySettings { ProgressInterval = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, Log.Logger);
-        Runner = new TaskRunner(agent, Delivery, layout, new TaskDirectoryPreparer(layout), new AgentSetup(layout, new AgentSetupSettings()),
-            new TaskRunnerSettings(), TimeProvider.System, Log.Logger);
+            new DeliveryOptions { ProgressInterval = TimeSpan.FromMilliseconds(1) }, TimeProvider.System, Log.Logger);
+        Runner = new TaskRunner(agent, Delivery, layout, new BareWorkspacePreparer(layout), new AgentRequestBuilder(layout, new AgentRequestBuilderOptions()),
+            new TaskRunnerOptions(), TimeProvider.System, Log.Logger);
     }
 
     /// <summary>Everything the runner may write lives below this folder.</summary>

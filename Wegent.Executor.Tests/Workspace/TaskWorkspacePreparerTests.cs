@@ -39,7 +39,7 @@ public sealed class TaskWorkspacePreparerTests : IAsyncLifetime
 
     private TaskWorkspacePreparer Preparer(Func<string?, string?>? decrypt = null) => new(
         new WorkspaceLayout(Root),
-        new WorkspaceSettings { SkillsCacheDirectory = _temp.Combine("cache"), DecryptSecret = decrypt ?? (s => s) },
+        new WorkspaceOptions { SkillsCacheDirectory = _temp.Combine("cache"), DecryptSecret = decrypt ?? (s => s) },
         _downloads,
         new GitCommand(),
         _log.Logger);
@@ -92,7 +92,7 @@ public sealed class TaskWorkspacePreparerTests : IAsyncLifetime
         });
 
         var prepared = await Preparer().PrepareAsync(request, CancellationToken.None);
-        new Wegent.Executor.Tasks.AgentSetup(new WorkspaceLayout(Root), new Wegent.Executor.Tasks.AgentSetupSettings { ExecutorVariable = _ => null }).Create(request, prepared);
+        new Wegent.Executor.Tasks.AgentRequestBuilder(new WorkspaceLayout(Root), new Wegent.Executor.Tasks.AgentRequestBuilderOptions { ExecutorVariable = _ => null }).Create(request, prepared);
 
         Assert.Equal(Path.Combine(Root, "7", "repo", ".claude"), prepared.WorkingDirectory);
         Assert.Equal("precious\n", File.ReadAllText(victim));

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Agents;
 

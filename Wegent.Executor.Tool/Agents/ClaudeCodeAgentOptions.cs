@@ -1,3 +1,5 @@
+using Wegent.Executor.Processes;
+
 namespace Wegent.Executor.Agents;
 
 /// <summary>How <see cref="ClaudeCodeAgent"/> starts, watches and stops the Claude Code CLI.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Agents;
 
@@ -46,9 +47,10 @@ internal sealed class ClaudeCodeRun(Process process, ProcessTree tree, IAgentObs
         }
 
         _observerFailure?.Throw();
-        return ClaudeCodeOutcomeJudge.Judge(
+        var outcome = ClaudeCodeOutcomeJudge.Judge(
             reason, process.HasExited ? process.ExitCode : null, _reader.Result, _reader.SessionId, _stderr.ToString(), options.IdleTimeout,
-            _reader.TurnFinished) with { StopReason = _reader.StopReason };
+            _reader.TurnFinished);
+        return outcome with { StopReason = _reader.StopReason };
     }
 
     private async Task StopAsync(AgentStopReason reason, Task exit)
@@ -60,7 +62,7 @@ internal sealed class ClaudeCodeRun(Process process, ProcessTree tree, IAgentObs
                 if (!OperatingSystem.IsWindows())
                 {
                     // SIGINT lets the CLI abort its tools and exit; a plain kill leaves tool shells running.
-                    PosixNative.SendSignal(process.Id, PosixNative.SignalInterrupt);
+                    PosixNative.SendSignal(process.Id, UnixSignal.Interrupt);
                     await WaitBoundedAsync(exit, options.InterruptGracePeriod).ConfigureAwait(false);
                 }
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.CommandLine;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Processes;
 using Wegent.Executor.Service;
 
 namespace Wegent.Executor.Cli;

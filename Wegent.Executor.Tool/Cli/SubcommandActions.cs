@@ -2,6 +2,7 @@ using System.CommandLine;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Diagnostics;
+using Wegent.Executor.Processes;
 using Wegent.Executor.Service;
 
 namespace Wegent.Executor.Cli;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Cli;
 

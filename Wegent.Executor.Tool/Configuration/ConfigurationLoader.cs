@@ -42,7 +42,6 @@ public static class ConfigurationLoader
             LogMaxFileBytes = Optional(sources, KnownSettings.LogMaxSize, SettingParser.Megabytes, SettingDefaults.LogMaxFileBytes),
             LogBackupCount = Optional(sources, KnownSettings.LogBackupCount, SettingParser.Integer, SettingDefaults.LogBackupCount),
             LogLevel = logLevel,
-            DebugLogging = logLevel == ExecutorLogLevel.Debug,
             HeartbeatInterval = Optional(sources, KnownSettings.HeartbeatInterval, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.HeartbeatIntervalSeconds)),
             HeartbeatTimeout = Optional(sources, KnownSettings.HeartbeatTimeout, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.HeartbeatTimeoutSeconds)),
             ReconnectDelay = Optional(sources, KnownSettings.ReconnectDelay, SettingParser.Seconds, TimeSpan.FromSeconds(SettingDefaults.ReconnectDelaySeconds)),

@@ -12,8 +12,6 @@ public sealed record ExecutorOptions
     public long LogMaxFileBytes { get; init; } = SettingDefaults.LogMaxFileBytes;
     public int LogBackupCount { get; init; } = SettingDefaults.LogBackupCount;
     public ExecutorLogLevel LogLevel { get; init; } = SettingDefaults.LogLevel;
-    /// <summary>Kept for callers that only ask "debug or not"; the loader sets it together with <see cref="LogLevel"/>.</summary>
-    public bool DebugLogging { get; init; }
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(SettingDefaults.HeartbeatIntervalSeconds);
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(SettingDefaults.HeartbeatTimeoutSeconds);
     public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(SettingDefaults.ReconnectDelaySeconds);

@@ -4,8 +4,8 @@ using Serilog;
 using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
-using Wegent.Executor.Tasks;
 using Wegent.Executor.Telemetry;
+using Wegent.Executor.Threading;
 
 namespace Wegent.Executor.Connection;
 
@@ -22,7 +22,7 @@ public sealed class ExecutorSession : IBackendChannel
     private static readonly TimeSpan HeartbeatAckTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ISocketIoConnectionFactory _factory;
-    private readonly ExecutorSessionSettings _settings;
+    private readonly ExecutorSessionOptions _settings;
     private readonly DeviceRegistration _registration;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,7 +36,7 @@ public sealed class ExecutorSession : IBackendChannel
 
     public ExecutorSession(
         ISocketIoConnectionFactory factory,
-        ExecutorSessionSettings settings,
+        ExecutorSessionOptions settings,
         DeviceRegistration registration,
         TimeProvider time,
         ILogger logger)
@@ -426,23 +426,4 @@ public sealed class ExecutorSession : IBackendChannel
         NotAuthenticated,
         Unanswered,
     }
-}
-
-public sealed record ExecutorSessionSettings
-{
-    public required Uri BackendUrl { get; init; }
-    public required string Token { get; init; }
-    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(90);
-    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromSeconds(1);
-    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>LOCAL_MAX_CONCURRENT_TASKS: the heartbeat's capacity limit (clamped to the backend's 1..20).</summary>
-    public int MaxConcurrentTasks { get; init; } = 1;
-
-    public Random Random { get; init; } = Random.Shared;
-
-    /// <summary>The troubleshooting text shown on the first of a series of connection failures.</summary>
-    public Func<string, string> ConnectionFailureHelp { get; init; } = error => $"Failed to connect to Backend WebSocket: {error}";
 }

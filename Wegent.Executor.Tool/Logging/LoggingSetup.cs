@@ -44,7 +44,7 @@ public static class LoggingSetup
     }
 
     public static LogEventLevel MinimumLevel(ExecutorOptions options) =>
-        options.DebugLogging ? LogEventLevel.Debug : options.LogLevel switch
+        options.LogLevel switch
         {
             ExecutorLogLevel.Debug => LogEventLevel.Debug,
             ExecutorLogLevel.Info => LogEventLevel.Information,

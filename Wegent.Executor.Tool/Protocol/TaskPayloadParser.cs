@@ -2,20 +2,13 @@ using System.Text.Json.Nodes;
 
 namespace Wegent.Executor.Protocol;
 
-/// <summary>Outcome of reading a payload from the backend: either a value, or an error a user can act on.</summary>
-public sealed record ParseResult<T>(T? Value, string? Error, long? TaskId, long? SubtaskId)
-    where T : class
-{
-    public bool IsValid => Value is not null;
-}
-
 /// <summary>Reads backend payloads defensively: every key may be missing, null or of the wrong type.</summary>
 public static class TaskPayloadParser
 {
     public const int MaxPromptLength = 1_000_000;
     public const int MaxTitleLength = 1_000;
 
-    public static ParseResult<TaskRequest> ParseExecute(JsonNode? payload)
+    public static ParsedPayload<TaskRequest> ParseExecute(JsonNode? payload)
     {
         if (payload is not JsonObject obj)
         {
@@ -24,7 +17,7 @@ public static class TaskPayloadParser
 
         var taskId = ReadId(obj, "task_id", out var taskIdError);
         var subtaskId = ReadId(obj, "subtask_id", out var subtaskIdError);
-        ParseResult<TaskRequest> Fail(string error) => new(null, error, taskId, subtaskId);
+        ParsedPayload<TaskRequest> Fail(string error) => new(null, error, taskId, subtaskId);
 
         if (subtaskIdError is not null) return Fail(subtaskIdError);
         if (taskIdError is not null) return Fail(taskIdError);
@@ -65,7 +58,7 @@ public static class TaskPayloadParser
         return reader.Errors.Count > 0 ? Fail(string.Join("; ", reader.Errors)) : new(request, null, taskId, subtaskId);
     }
 
-    public static ParseResult<TaskCancelRequest> ParseCancel(JsonNode? payload)
+    public static ParsedPayload<TaskCancelRequest> ParseCancel(JsonNode? payload)
     {
         if (payload is not JsonObject obj)
         {

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Wegent.Executor.Protocol;
-using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Reporting;
 
@@ -41,7 +40,7 @@ public sealed class LegacyStyle(MessageSizeLimit sizeLimit, TimeProvider time) :
                 Progress = 100,
                 Status = KnownStatuses.Cancelled,
                 Message = KnownProgressMessages.CancelTask,
-                Result = Result(report, run, "failed"),
+                Result = Result(report, run, KnownWorkbenchStatuses.Failed),
             };
             var fitted = FitOrCut(cancelled.Result, r => MessageSizeLimit.Measure(cancelled with { Result = r })) ?? Cut(cancelled.Result);
             return new(Protocol, KnownEvents.TaskProgress, ProtocolJson.ToNode(cancelled with { Result = fitted }), KnownStatuses.Cancelled, null);
@@ -55,7 +54,7 @@ public sealed class LegacyStyle(MessageSizeLimit sizeLimit, TimeProvider time) :
             TaskTitle = report.TaskTitle,
             SubtaskTitle = report.SubtaskTitle,
             Status = completed ? KnownStatuses.Completed : KnownStatuses.Failed,
-            Result = Result(report, run, completed ? "completed" : "failed"),
+            Result = Result(report, run, completed ? KnownWorkbenchStatuses.Completed : KnownWorkbenchStatuses.Failed),
             ErrorMessage = completed ? null : report.ErrorMessage ?? "The agent failed without a message.",
         };
         if (FitOrCut(complete.Result, r => MessageSizeLimit.Measure(complete with { Result = r })) is { } result)
@@ -68,7 +67,7 @@ public sealed class LegacyStyle(MessageSizeLimit sizeLimit, TimeProvider time) :
         {
             Status = KnownStatuses.Failed,
             ErrorMessage = TooLargeMessage,
-            Result = Cut(Result(report, run, "failed")),
+            Result = Cut(Result(report, run, KnownWorkbenchStatuses.Failed)),
         });
     }
 
@@ -123,7 +122,7 @@ public sealed class LegacyStyle(MessageSizeLimit sizeLimit, TimeProvider time) :
             {
                 Value = state.Text,
                 Thinking = thinking.Render(state.Steps),
-                Workbench = Workbench(request.TaskTitle, request.TaskId, "running", state.Text, request.GitRepo, request.BranchName,
+                Workbench = Workbench(request.TaskTitle, request.TaskId, KnownWorkbenchStatuses.Running, state.Text, request.GitRepo, request.BranchName,
                     time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
                     state.Git?.FileChanges.Select(c => (JsonObject)c.DeepClone()).ToArray() ?? [], state.Git?.GitInfo.DeepClone().AsObject()),
                 SessionId = state.SessionId,
@@ -184,7 +183,7 @@ public sealed class LegacyStyle(MessageSizeLimit sizeLimit, TimeProvider time) :
             TaskTitle = report.TaskTitle,
             SubtaskTitle = report.SubtaskTitle,
             Status = KnownStatuses.Failed,
-            Result = new TaskResult { Workbench = new Workbench { Status = "failed", Summary = error } },
+            Result = new TaskResult { Workbench = new Workbench { Status = KnownWorkbenchStatuses.Failed, Summary = error } },
             ErrorMessage = error,
         });
     }

@@ -1,4 +1,4 @@
-using Wegent.Executor.Cli;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Service;
 

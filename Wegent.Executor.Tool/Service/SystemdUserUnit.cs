@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Wegent.Executor.Cli;
 using Wegent.Executor.Configuration;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Executor.Service;
 

@@ -12,7 +12,7 @@ namespace Wegent.Executor.Tasks;
 /// winning. A task's bot is not the device owner's own (bots are shared), so:
 /// <list type="bullet">
 /// <item><c>${NAME}</c> is filled only for <c>ANTHROPIC_*</c>, <c>CLAUDE_*</c> and names the owner allowed
-/// (<see cref="AgentSetupSettings.AllowedVariables"/>), never with one of the executor's own settings or secrets;</item>
+/// (<see cref="AgentRequestBuilderOptions.AllowedVariables"/>), never with one of the executor's own settings or secrets;</item>
 /// <item>the owner's model credential goes only to the owner's model endpoint: a task that names another endpoint
 /// gets it removed, also from the environment the agent inherits;</item>
 /// <item>variables that change how programs start or where their traffic goes (<see cref="IsReserved"/>) are not
@@ -42,7 +42,7 @@ public static partial class AgentEnvironment
     /// <param name="bot">bot[0], with <c>agent_config.env</c> as sent (UI shape or YAML <c>ANTHROPIC_*</c> keys).</param>
     /// <param name="modelConfig">The payload's top-level <c>model_config</c>, when the backend sends one.</param>
     /// <returns>Variables to set (value) or to remove from the inherited environment (null).</returns>
-    public static Dictionary<string, string?> Build(BotConfig? bot, JsonObject? modelConfig, AgentSetupSettings settings)
+    public static Dictionary<string, string?> Build(BotConfig? bot, JsonObject? modelConfig, AgentRequestBuilderOptions settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var merged = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -104,7 +104,7 @@ public static partial class AgentEnvironment
 
     /// <summary>The owner's credential stays with the owner's endpoint; a task that brings none is given the owner's key
     /// and endpoint.</summary>
-    private static void GuardOwnerCredentials(Dictionary<string, string?> env, AgentSetupSettings settings)
+    private static void GuardOwnerCredentials(Dictionary<string, string?> env, AgentRequestBuilderOptions settings)
     {
         var ownerBaseUrl = settings.OwnerBaseUrl ?? DefaultOwnerBaseUrl;
         var foreign = env.Any(kv => kv.Key.EndsWith("_BASE_URL", StringComparison.Ordinal) && kv.Value is not null
@@ -125,7 +125,7 @@ public static partial class AgentEnvironment
         }
     }
 
-    private static HashSet<string> OwnerSecrets(AgentSetupSettings settings) =>
+    private static HashSet<string> OwnerSecrets(AgentRequestBuilderOptions settings) =>
         new string?[] { settings.FallbackApiKey, settings.ExecutorVariable(ApiKey), settings.ExecutorVariable(AuthToken) }
             .Where(secret => !string.IsNullOrEmpty(secret)).ToHashSet(StringComparer.Ordinal)!;
 
@@ -174,7 +174,7 @@ public static partial class AgentEnvironment
 
     /// <summary>Turns one value of the task into text: <c>${NAME}</c> from the executor's environment where allowed,
     /// encrypted secrets decrypted, numbers and booleans as JSON text.</summary>
-    private sealed class ValueResolver(AgentSetupSettings settings)
+    private sealed class ValueResolver(AgentRequestBuilderOptions settings)
     {
         private static readonly HashSet<string> ExecutorSettings =
             KnownSettings.All.Select(s => s.EnvironmentVariable).ToHashSet(StringComparer.Ordinal);

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using Serilog;
-using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Protocol;
 using Wegent.Executor.Reporting;
 using Wegent.Executor.Telemetry;
+using Wegent.Executor.Threading;
 
 namespace Wegent.Executor.Tasks;
 
@@ -18,13 +18,13 @@ public sealed class ReportDelivery : IAsyncDisposable
     private readonly IBackendChannel _channel;
     private readonly Outbox _outbox;
     private readonly ResultStyles _styles;
-    private readonly DeliverySettings _settings;
+    private readonly DeliveryOptions _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<long, DeliveryLane> _lanes = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    public ReportDelivery(IBackendChannel channel, Outbox outbox, DeliverySettings settings, TimeProvider time, ILogger logger)
+    public ReportDelivery(IBackendChannel channel, Outbox outbox, DeliveryOptions settings, TimeProvider time, ILogger logger)
     {
         _channel = channel;
         _outbox = outbox;
@@ -274,13 +274,13 @@ public sealed class ReportDelivery : IAsyncDisposable
                         break;
                 }
             }
-            catch (Exception ex) when (ex is TimeoutException or SocketIoDisconnectedException)
+            catch (Exception ex) when (ex is TimeoutException or BackendDisconnectedException)
             {
                 live.Lost(liveEvent);
                 _owner._logger.Debug("{Event} of subtask {SubtaskId} not acknowledged ({Reason})", liveEvent.Name, _subtaskId, ex.Message);
                 await Task.Delay(_owner._settings.RetryPause, _owner._time, cancellationToken).ConfigureAwait(false);
             }
-            catch (SocketIoMessageTooLargeException ex)
+            catch (MessageTooLargeException ex)
             {
                 live.TooLarge(liveEvent);
                 _owner._logger.Error("{Event} of subtask {SubtaskId} dropped: {Reason}", liveEvent.Name, _subtaskId, ex.Message);
@@ -325,11 +325,11 @@ public sealed class ReportDelivery : IAsyncDisposable
                         return Done();
                 }
             }
-            catch (Exception ex) when (ex is TimeoutException or SocketIoDisconnectedException)
+            catch (Exception ex) when (ex is TimeoutException or BackendDisconnectedException)
             {
                 _owner._logger.Warning("{Event} of subtask {SubtaskId} not acknowledged ({Reason}); it stays in the outbox and is resent", rendered.EventName, _subtaskId, ex.Message);
             }
-            catch (SocketIoMessageTooLargeException ex)
+            catch (MessageTooLargeException ex)
             {
                 _owner._logger.Error("{Event} of subtask {SubtaskId} cannot be sent: {Reason}", rendered.EventName, _subtaskId, ex.Message);
                 return Done();
@@ -362,7 +362,7 @@ public sealed class ReportDelivery : IAsyncDisposable
     }
 }
 
-public sealed record DeliverySettings
+public sealed record DeliveryOptions
 {
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(200);
     public TimeSpan AckTimeout { get; init; } = TimeSpan.FromSeconds(10);

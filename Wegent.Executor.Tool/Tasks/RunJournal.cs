@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Serilog;
 using Wegent.Executor.Configuration;
 using Wegent.Executor.Protocol;
-using Wegent.Executor.Workspace;
 
 namespace Wegent.Executor.Tasks;
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using Serilog;
-using Wegent.Executor.Connection;
-using Wegent.Executor.Connection.SocketIo;
 using Wegent.Executor.Logging;
 using Wegent.Executor.Protocol;
 
@@ -10,7 +8,10 @@ namespace Wegent.Executor.Tasks;
 /// <summary>Turns backend events into queued work, cancels and session closes, and answers the backend's calls at once
 /// (a feature this executor lacks gets a clear refusal, never a timeout). Bad payloads are answered, never fatal; what
 /// a payload brings is logged through <see cref="LogText"/>.</summary>
-public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChannel channel, string deviceId, ILogger logger) : IBackendEventHandler
+/// <param name="subtaskDispatched">Told the subtask id of every dispatched task (run or rejected) before it is queued or
+/// answered, from the one parse of its payload.</param>
+public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChannel channel, string deviceId, ILogger logger,
+    Action<long>? subtaskDispatched = null) : IBackendEventHandler
 {
     private static readonly TimeSpan UpgradeStatusAckTimeout = TimeSpan.FromSeconds(5);
 
@@ -18,7 +19,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
 
     public int QueuedCount => queue.QueuedCount;
 
-    public void Handle(string eventName, JsonNode? payload, SocketIoReply? reply = null)
+    public void Handle(string eventName, JsonNode? payload, BackendCallReply? reply = null)
     {
         switch (eventName)
         {
@@ -55,6 +56,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
     {
         var receivedAt = TimeProvider.System.GetTimestamp();
         var parsed = TaskPayloadParser.ParseExecute(payload);
+        if (parsed.SubtaskId is { } dispatched) subtaskDispatched?.Invoke(dispatched);
         if (parsed.Value is not { } request)
         {
             logger.Error("Rejected {Event}: {Error}", eventName, LogText.Of(parsed.Error));
@@ -132,13 +134,13 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
             await channel.CallAsync(KnownDeviceCalls.UpgradeStatus, DeviceCallAnswers.UpgradeSkipped(deviceId), UpgradeStatusAckTimeout, CancellationToken.None)
                 .ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is TimeoutException or SocketIoDisconnectedException or SocketIoMessageTooLargeException)
+        catch (Exception ex) when (ex is TimeoutException or BackendDisconnectedException or MessageTooLargeException)
         {
             logger.Debug("{Event} was not delivered: {Error}", KnownDeviceCalls.UpgradeStatus, ex.Message);
         }
     }
 
-    private void AnswerOther(string eventName, SocketIoReply? reply)
+    private void AnswerOther(string eventName, BackendCallReply? reply)
     {
         if (DeviceCallAnswers.Unsupported(eventName) is { } refusal)
         {
@@ -156,7 +158,7 @@ public sealed class TaskIntake(TaskQueue queue, TaskRunner runner, IBackendChann
         }
     }
 
-    private static void Answer(SocketIoReply? reply, JsonObject answer)
+    private static void Answer(BackendCallReply? reply, JsonObject answer)
     {
         if (reply is not null) _ = reply.SendAsync(answer);
     }

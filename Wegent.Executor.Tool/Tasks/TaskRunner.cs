@@ -21,8 +21,8 @@ public sealed class TaskRunner
     private readonly ReportDelivery _delivery;
     private readonly WorkspaceLayout _workspace;
     private readonly IWorkspacePreparer _workspacePreparer;
-    private readonly AgentSetup _agentSetup;
-    private readonly TaskRunnerSettings _settings;
+    private readonly AgentRequestBuilder _agentRequests;
+    private readonly TaskRunnerOptions _settings;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly GitCommand _git = new();
@@ -32,8 +32,8 @@ public sealed class TaskRunner
         ReportDelivery delivery,
         WorkspaceLayout workspace,
         IWorkspacePreparer workspacePreparer,
-        AgentSetup agentSetup,
-        TaskRunnerSettings settings,
+        AgentRequestBuilder agentRequests,
+        TaskRunnerOptions settings,
         TimeProvider time,
         ILogger logger)
     {
@@ -41,7 +41,7 @@ public sealed class TaskRunner
         _delivery = delivery;
         _workspace = workspace;
         _workspacePreparer = workspacePreparer;
-        _agentSetup = agentSetup;
+        _agentRequests = agentRequests;
         _settings = settings;
         _time = time;
         _logger = logger;
@@ -57,11 +57,11 @@ public sealed class TaskRunner
         GitWorkbenchMonitor? changes = null;
         try
         {
-            AgentSetup.EnsureSupported(request);
+            AgentRequestBuilder.EnsureSupported(request);
             var workspace = await _workspacePreparer.PrepareAsync(request, control.Token).ConfigureAwait(false);
             changes = await GitWorkbenchMonitor.StartAsync(workspace, request.BranchName, _git, tracker.SetGitWorkbench, _time, _logger, control.Token)
                 .ConfigureAwait(false);
-            var agentRequest = _agentSetup.Create(request, workspace);
+            var agentRequest = _agentRequests.Create(request, workspace);
             _delivery.Stage(tracker, RunStage.AgentStarted);
             outcome = await _agent.RunAsync(agentRequest, changes?.Observe(tracker) ?? tracker, control.Token).ConfigureAwait(false);
             if (outcome.ResultLineLost)
@@ -179,7 +179,7 @@ public sealed class TaskRunner
     }
 }
 
-public sealed record TaskRunnerSettings
+public sealed record TaskRunnerOptions
 {
     /// <summary>Builds the troubleshooting text shown when the agent fails before producing anything.</summary>
     public Func<string?, string> AgentFailureHelp { get; init; } = error => $"Agent initialization failed: {error}";

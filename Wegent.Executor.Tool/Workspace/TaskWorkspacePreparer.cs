@@ -3,7 +3,7 @@ using Wegent.Executor.Protocol;
 
 namespace Wegent.Executor.Workspace;
 
-public sealed record WorkspaceSettings
+public sealed record WorkspaceOptions
 {
     /// <summary>The executor's <c>$WEGENT_EXECUTOR_HOME/cache/skills</c>.</summary>
     public required string SkillsCacheDirectory { get; init; }
@@ -26,7 +26,7 @@ public sealed record WorkspaceSettings
 /// skills in <c>.claude/skills/</c>, attachments and the prompt's images, with the prompt pointing at those files.</summary>
 public sealed class TaskWorkspacePreparer(
     WorkspaceLayout layout,
-    WorkspaceSettings settings,
+    WorkspaceOptions settings,
     BackendDownloads downloads,
     GitCommand git,
     ILogger logger) : IWorkspacePreparer

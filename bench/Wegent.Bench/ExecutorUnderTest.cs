@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Wegent.Executor.Processes;
 
 namespace Wegent.Bench;
 
@@ -62,20 +63,11 @@ internal sealed class ExecutorUnderTest : IAsyncDisposable
     }
 
     /// <summary>Resident set size in MB (VmRSS).</summary>
-    public double ResidentMegabytes()
-    {
-        var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
-    }
+    public double ResidentMegabytes() => ProcStatus.Read(Pid).ResidentMegabytes;
 
-    /// <summary>User plus system CPU time so far, in ms (clock ticks of 10 ms).</summary>
-    public double CpuMilliseconds()
-    {
-        var stat = File.ReadAllText($"/proc/{Pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // Fields 14 and 15 of stat (utime, stime) are at 11 and 12 after the state field.
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
-    }
+    /// <summary>User plus system CPU time so far, in ms.</summary>
+    public double CpuMilliseconds() =>
+        (ProcStat.Read(Pid) ?? throw new InvalidOperationException($"The executor (pid {Pid}) has exited.")).CpuTime.TotalMilliseconds;
 
     public async ValueTask DisposeAsync()
     {

@@ -7,6 +7,7 @@ using System.Threading.Channels;
 using Serilog;
 using Serilog.Core;
 using Wegent.Executor.Logging;
+using Wegent.Executor.Protocol;
 
 namespace Wegent.Executor.Connection.SocketIo;
 
@@ -402,7 +403,7 @@ public sealed class SocketIoConnection : ISocketIoConnection
                 var received = packet.TakeEvent();
                 if (packet.AckId is { } callId)
                 {
-                    received = received with { Reply = new SocketIoReply(answer => AnswerAsync(callId, answer)) };
+                    received = received with { Reply = new BackendCallReply(answer => AnswerAsync(callId, answer)) };
                 }
 
                 _events.Writer.TryWrite(received);

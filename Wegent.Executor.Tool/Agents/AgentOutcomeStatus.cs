@@ -1,0 +1,8 @@
+namespace Wegent.Executor.Agents;
+
+public enum AgentOutcomeStatus
+{
+    Succeeded,
+    Failed,
+    Cancelled,
+}

@@ -1,0 +1,6 @@
+namespace Wegent.Executor.Agents;
+
+public interface IAgentObserver
+{
+    void OnEvent(AgentEvent agentEvent);
+}

@@ -1,0 +1,6 @@
+namespace Wegent.Executor.Connection.SocketIo;
+
+public interface ISocketIoConnectionFactory
+{
+    ISocketIoConnection Create(SocketIoConnectionOptions options);
+}
