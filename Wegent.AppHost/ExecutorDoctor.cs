@@ -8,7 +8,7 @@ internal static class ExecutorDoctor
 {
     public const string Command = "doctor";
 
-    public static void AddTo<T>(IResourceBuilder<T> executor, ExecutorSettings settings, string program, IReadOnlyList<string> arguments)
+    public static void AddTo<T>(IResourceBuilder<T> executor, ExecutorResourceOptions settings, string program, IReadOnlyList<string> arguments)
         where T : IResource
     {
         // Aspire's process commands are marked for evaluation (ASPIREPROCESSCOMMAND001); they are what this needs: a local

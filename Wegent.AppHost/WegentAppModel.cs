@@ -34,7 +34,7 @@ public static class WegentAppModel
             var home = Path.Combine(run, "executor-home");
             Directory.CreateDirectory(home);
             File.WriteAllText(Path.Combine(home, "device_id"), deviceId);
-            var settings = new ExecutorSettings(backend.Url, token, tokenValue, home, run, () => layout.ClaudeCli);
+            var settings = new ExecutorResourceOptions(backend.Url, token, tokenValue, home, run, () => layout.ClaudeCli);
             var deviceCheck = options.UsesDevBackend ? new DeviceConnectedHealthCheck(backendLink, deviceId, time) : null;
             if (options.ExecutorBinary is { } binary)
             {
@@ -80,7 +80,7 @@ public static class WegentAppModel
         return new UvicornBackend(backend, UrlOf(backend));
     }
 
-    private static void ConfigureExecutor<T>(IResourceBuilder<T> executor, ExecutorSettings settings, UvicornBackend backend,
+    private static void ConfigureExecutor<T>(IResourceBuilder<T> executor, ExecutorResourceOptions settings, UvicornBackend backend,
         IResourceBuilder<ExecutableResource>? model, DeviceConnectedHealthCheck? deviceCheck, string doctorCommand, IReadOnlyList<string> doctorArguments)
         where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {

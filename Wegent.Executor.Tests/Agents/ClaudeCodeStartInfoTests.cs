@@ -170,6 +170,35 @@ public sealed class ClaudeCodeStartInfoTests
         }
     }
 
+    /// <summary>The sandbox's private /tmp hid a CLI installed in a checkout under /tmp: the agent could not start.</summary>
+    [Fact]
+    public void A_cli_installed_under_tmp_stays_in_the_sandboxs_sight_read_only_and_its_home_stays_hidden()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(BubblewrapSandbox.PrivateTemporaryDirectory, "wegent-sandbox-cli-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            var modules = Path.Combine(root.FullName, ".tools", "node_modules");
+            var package = Directory.CreateDirectory(Path.Combine(modules, "@anthropic-ai", "claude-code")).FullName;
+            File.WriteAllText(Path.Combine(package, "cli.js"), "");
+            var command = Path.Combine(Directory.CreateDirectory(Path.Combine(modules, ".bin")).FullName, "claude");
+            File.CreateSymbolicLink(command, Path.Combine("..", "@anthropic-ai", "claude-code", "cli.js"));
+            var home = Directory.CreateDirectory(Path.Combine(root.FullName, "home")).FullName;
+            var sandbox = new BubblewrapSandbox("/usr/bin/bwrap", [home]);
+
+            var arguments = ClaudeCodeStartInfo.Create(command, Request, new ClaudeCodeAgentOptions(), Marker, isRoot: false, sandbox).ArgumentList.ToList();
+
+            Assert.Equal(["--ro-bind", modules, modules], arguments.Skip(arguments.IndexOf(modules) - 1).Take(3));
+            Assert.Equal(2, arguments.Count(argument => argument == modules));
+            Assert.True(arguments.IndexOf(modules) > arguments.IndexOf(BubblewrapSandbox.PrivateTemporaryDirectory), "bound after /tmp is made private");
+            Assert.True(arguments.IndexOf(home) > arguments.IndexOf(modules), "the executor's home is hidden after");
+            Assert.Empty(BubblewrapSandbox.ProgramFoldersUnderTemporary("/opt/claude"));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
     private static Dictionary<string, string?> Environment(params (string Name, string Value)[] entries) =>
         entries.ToDictionary(e => e.Name, e => (string?)e.Value);
 }

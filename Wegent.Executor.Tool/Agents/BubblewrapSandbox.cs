@@ -6,7 +6,7 @@ namespace Wegent.Executor.Agents;
 /// Runs the agent under bubblewrap (LOCAL_AGENT_SANDBOX=bwrap): in a PID namespace of its own (the executor's process and
 /// its environment are out of sight), with the file system read-only, the executor's own folders (home with config.env,
 /// device id, logs, outbox and other tasks' workspaces) hidden behind empty in-memory folders, only the task's own folder
-/// writable, and a private /tmp. The network stays open (the model API needs it) and the rest of the user's files stay
+/// writable, and a private /tmp (a CLI installed under /tmp is bound back, read-only). The network stays open (the model API needs it) and the rest of the user's files stay
 /// readable.
 /// </summary>
 /// <param name="Executable">The bwrap program.</param>
@@ -33,6 +33,11 @@ public sealed record BubblewrapSandbox(string Executable, IReadOnlyList<string> 
         [
             "--unshare-pid", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", PrivateTemporaryDirectory,
         ];
+        foreach (var program in ProgramFoldersUnderTemporary(command.First()))
+        {
+            arguments.AddRange(["--ro-bind", program, program]);
+        }
+
         foreach (var hidden in HiddenDirectories.Where(Directory.Exists).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
         {
             arguments.AddRange(["--tmpfs", hidden]);
@@ -48,5 +53,41 @@ public sealed record BubblewrapSandbox(string Executable, IReadOnlyList<string> 
         arguments.AddRange(["--chdir", Path.GetFullPath(request.WorkingDirectory), "--"]);
         arguments.AddRange(command);
         return arguments;
+    }
+
+    /// <summary>The folders of a CLI installed under /tmp (e.g. an npm install in a checkout there), which the private
+    /// /tmp would hide so the agent could not start: the <c>node_modules</c> folder holding the command and its target
+    /// (its package and dependencies), else the folder of each.</summary>
+    internal static IEnumerable<string> ProgramFoldersUnderTemporary(string executable)
+    {
+        var command = Path.GetFullPath(executable);
+        return new[] { command, LinkTarget(command) }
+            .OfType<string>()
+            .Where(path => path.StartsWith(PrivateTemporaryDirectory + "/", StringComparison.Ordinal))
+            .Select(path => NodeModulesFolder(path) ?? Path.GetDirectoryName(path)!)
+            .Distinct(StringComparer.Ordinal);
+    }
+
+    private static string? LinkTarget(string path)
+    {
+        var file = new FileInfo(path);
+        try
+        {
+            return file.LinkTarget is null ? null : file.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
+        }
+        catch (IOException)
+        {
+            return null; // a broken link: the CLI will say so itself
+        }
+    }
+
+    private static string? NodeModulesFolder(string path)
+    {
+        for (var directory = Path.GetDirectoryName(path); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            if (Path.GetFileName(directory) == "node_modules") return directory;
+        }
+
+        return null;
     }
 }
