@@ -192,6 +192,8 @@ public sealed class ClaudeCodeStartInfoTests
             Assert.True(arguments.IndexOf(modules) > arguments.IndexOf(BubblewrapSandbox.PrivateTemporaryDirectory), "bound after /tmp is made private");
             Assert.True(arguments.IndexOf(home) > arguments.IndexOf(modules), "the executor's home is hidden after");
             Assert.Empty(BubblewrapSandbox.ProgramFoldersUnderTemporary("/opt/claude"));
+            Assert.Equal(["/tmp/claude"], BubblewrapSandbox.ProgramFoldersUnderTemporary("/tmp/claude"));
+            Assert.Equal(["/tmp/bin"], BubblewrapSandbox.ProgramFoldersUnderTemporary("/tmp/bin/claude"));
         }
         finally
         {

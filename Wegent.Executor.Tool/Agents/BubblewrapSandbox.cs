@@ -57,16 +57,20 @@ public sealed record BubblewrapSandbox(string Executable, IReadOnlyList<string> 
 
     /// <summary>The folders of a CLI installed under /tmp (e.g. an npm install in a checkout there), which the private
     /// /tmp would hide so the agent could not start: the <c>node_modules</c> folder holding the command and its target
-    /// (its package and dependencies), else the folder of each.</summary>
+    /// (its package and dependencies), else the folder of each (the program alone when that folder is /tmp).</summary>
     internal static IEnumerable<string> ProgramFoldersUnderTemporary(string executable)
     {
         var command = Path.GetFullPath(executable);
         return new[] { command, LinkTarget(command) }
             .OfType<string>()
             .Where(path => path.StartsWith(PrivateTemporaryDirectory + "/", StringComparison.Ordinal))
-            .Select(path => NodeModulesFolder(path) ?? Path.GetDirectoryName(path)!)
+            // A program right in /tmp is bound alone: binding /tmp itself would undo the private (and writable) /tmp.
+            .Select(path => NodeModulesFolder(path) ?? FolderOrProgram(path))
             .Distinct(StringComparer.Ordinal);
     }
+
+    private static string FolderOrProgram(string path) =>
+        Path.GetDirectoryName(path) is { } folder && folder != PrivateTemporaryDirectory ? folder : path;
 
     private static string? LinkTarget(string path)
     {
