@@ -11,9 +11,10 @@ internal static class ClaudeCodeOutcomeJudge
     public const string CancelledMessage = "Cancelled";
 
     /// <param name="turnFinished">The stream showed the model's last message end its turn (see <see cref="StreamJsonReader.TurnFinished"/>).</param>
+    /// <param name="stopReason">Why the model stopped (see <see cref="StreamJsonReader.StopReason"/>).</param>
     public static AgentOutcome Judge(
         AgentStopReason reason, int? exitCode, ClaudeCodeResult? result, string? sessionId, string stderrTail, TimeSpan idleTimeout,
-        bool turnFinished = false)
+        bool turnFinished = false, string? stopReason = null)
     {
         var outcome = reason switch
         {
@@ -33,6 +34,7 @@ internal static class ClaudeCodeOutcomeJudge
             TotalCostUsd = result?.TotalCostUsd,
             DurationMs = result?.DurationMs,
             UsageJson = result?.UsageJson,
+            StopReason = stopReason,
         };
     }
 

@@ -47,10 +47,9 @@ internal sealed class ClaudeCodeRun(Process process, ProcessTree tree, IAgentObs
         }
 
         _observerFailure?.Throw();
-        var outcome = ClaudeCodeOutcomeJudge.Judge(
+        return ClaudeCodeOutcomeJudge.Judge(
             reason, process.HasExited ? process.ExitCode : null, _reader.Result, _reader.SessionId, _stderr.ToString(), options.IdleTimeout,
-            _reader.TurnFinished);
-        return outcome with { StopReason = _reader.StopReason };
+            _reader.TurnFinished, _reader.StopReason);
     }
 
     private async Task StopAsync(AgentStopReason reason, Task exit)
